@@ -1,0 +1,44 @@
+/// What a model may take from the previous denoising step (e.g. DiffusionGemma's self-conditioning: the previous
+/// step's probabilities at its temperature). Models that take nothing ignore it.
+public struct Conditioning: Sendable {
+    /// Probabilities of the previous step for the canvas positions, [canvas, V].
+    public var previousProbabilities: Logits
+
+    public init(previousProbabilities: Logits) {
+        self.previousProbabilities = previousProbabilities
+    }
+}
+
+/// What a sampler sees of a model: one call is one forward pass (1 NFE).
+public protocol Denoiser: AnyObject {
+    var vocabularySize: Int { get }
+    var specialTokens: SpecialTokens { get }
+    var kind: DiffusionKind { get }
+    /// Runs the model over `prefix + canvas` and returns the logits of the canvas positions, [canvas.count, V].
+    /// `prefix` is the prompt plus any committed text; the engine may cache its computation.
+    func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits
+}
+
+/// Wraps a denoiser and counts forward passes, so that the NFE recorded with a result is measured by the core and
+/// not reported by the sampler.
+public final class CountingDenoiser: Denoiser {
+    public let base: any Denoiser
+    public private(set) var forwardPasses = 0
+
+    public init(_ base: any Denoiser) {
+        self.base = base
+    }
+
+    public var vocabularySize: Int { base.vocabularySize }
+    public var specialTokens: SpecialTokens { base.specialTokens }
+    public var kind: DiffusionKind { base.kind }
+
+    public func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        forwardPasses += 1
+        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
+    }
+
+    public func resetCount() {
+        forwardPasses = 0
+    }
+}

@@ -1,0 +1,46 @@
+import DiffusionCore
+
+/// Which side of a task's data an example comes from. Train and eval are disjoint by construction: each task
+/// assigns every possible problem to exactly one split by a hash of its content.
+public enum Split: String, CaseIterable, Codable, Sendable {
+    case train
+    case eval
+}
+
+/// One problem of a task: the prompt the model sees and one reference answer (a task may accept others).
+public struct TaskExample: Codable, Equatable, Sendable {
+    public let task: String
+    public let version: Int
+    public let split: Split
+    public let index: Int
+    public let prompt: String
+    public let answer: String
+
+    public init(task: String, version: Int, split: Split, index: Int, prompt: String, answer: String) {
+        self.task = task
+        self.version = version
+        self.split = split
+        self.index = index
+        self.prompt = prompt
+        self.answer = answer
+    }
+}
+
+/// A built-in evaluation task: a seeded generator with a fixed prompt/answer layout and an exact scorer.
+/// (Named `EvaluationTask` so it does not collide with Swift concurrency's `Task`.)
+public protocol EvaluationTask: Sendable {
+    /// Registry key, used on the command line and in experiment files.
+    static var name: String { get }
+    /// Bumped whenever the generator, the layout or the scorer changes; recorded with every result.
+    var version: Int { get }
+    /// One line for `dlab tasks list`.
+    var summary: String { get }
+    /// Characters of every prompt (fixed layout).
+    var promptLength: Int { get }
+    /// Characters of every answer (fixed layout): the canvas a sampler fills.
+    var answerLength: Int { get }
+    /// Example `index` of `split` for `seed`; the same arguments always give the same example.
+    func example(split: Split, index: Int, seed: UInt64) -> TaskExample
+    /// 1 if `output` is a correct answer to `prompt`, else 0 (strict: malformed output scores 0, never traps).
+    func score(prompt: String, output: String) -> Double
+}
