@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `dlab`: the DiffusionLab command-line tool. Each subcommand converts its options to library types at the edge.
+@main
+struct DLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dlab",
+        abstract: "DiffusionLab: a workbench for samplers of diffusion language models.",
+        subcommands: []
+    )
+}
