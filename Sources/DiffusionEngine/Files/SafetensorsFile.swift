@@ -1,0 +1,81 @@
+import Foundation
+
+/// Element types a weight file may hold. Matmuls run in F32, so F16/BF16 are widened on load.
+public enum WeightDType: String, Sendable {
+    case f32 = "F32"
+    case f16 = "F16"
+    case bf16 = "BF16"
+
+    public var byteCount: Int { self == .f32 ? 4 : 2 }
+}
+
+/// One tensor inside a weight file: its type, shape and bytes (in place, inside the memory map).
+public struct TensorEntry: @unchecked Sendable {
+    public let name: String
+    public let dtype: WeightDType
+    public let shape: [Int]
+    public let bytes: UnsafeRawPointer
+    public let file: String
+
+    public var elementCount: Int { shape.reduce(1, *) }
+}
+
+/// A `.safetensors` file: 8-byte little-endian header length, a JSON header, then the raw tensor bytes.
+/// Every offset, type and size is checked against the file before any byte is read.
+/// Format: https://github.com/huggingface/safetensors#format
+public final class SafetensorsFile: @unchecked Sendable {
+    public let map: MappedFile
+    public let entries: [String: TensorEntry]
+    public let metadata: [String: String]
+
+    public init(path: String) throws {
+        map = try MappedFile(path: path)
+        guard map.size >= 8 else { throw ModelFileError(file: path, "truncated: \(map.size) bytes, no header length") }
+        let headerLength = Int(clamping: map.bytes.loadUnaligned(as: UInt64.self).littleEndian)
+        guard headerLength <= map.size - 8 else {
+            throw ModelFileError(file: path, "header length \(headerLength) runs past the end of the file (\(map.size) bytes)")
+        }
+        let headerData = Data(bytes: map.bytes + 8, count: headerLength)
+        let header = try JSONFields(try JSONValue.parse(headerData, file: path), file: path, path: "")
+        let dataStart = 8 + headerLength
+        let dataSize = map.size - dataStart
+        var entries: [String: TensorEntry] = [:]
+        var metadata: [String: String] = [:]
+        for (name, value) in header.values {
+            if name == "__metadata__" {
+                if case .object(let items) = value {
+                    for (key, item) in items { if case .string(let text) = item { metadata[key] = text } }
+                }
+                continue
+            }
+            let fields = try JSONFields(value, file: path, path: name)
+            let dtypeName = try fields.string("dtype")
+            guard let dtype = WeightDType(rawValue: dtypeName) else {
+                throw ModelFileError(file: path, "tensor '\(name)' has dtype \(dtypeName); supported: F32, F16, BF16")
+            }
+            let shape = try fields.array("shape").map { dimension -> Int in
+                guard case .int(let size) = dimension, size >= 0 else {
+                    throw ModelFileError(file: path, "tensor '\(name)' has a bad shape entry \(dimension)")
+                }
+                return size
+            }
+            let offsets = try fields.array("data_offsets")
+            guard offsets.count == 2, case .int(let begin) = offsets[0], case .int(let end) = offsets[1],
+                  begin >= 0, begin <= end
+            else { throw ModelFileError(file: path, "tensor '\(name)' has bad data_offsets \(offsets)") }
+            guard end <= dataSize else {
+                throw ModelFileError(file: path, "tensor '\(name)' ends at byte \(end) of the data, which has only \(dataSize) bytes (truncated file?)")
+            }
+            let (count, overflow) = shape.reduce((1, false)) { partial, size in
+                let (product, flag) = partial.0.multipliedReportingOverflow(by: size)
+                return (product, partial.1 || flag)
+            }
+            guard !overflow, count * dtype.byteCount == end - begin else {
+                throw ModelFileError(file: path, "tensor '\(name)' has \(end - begin) bytes, but shape \(shape) of \(dtype.rawValue) needs \(overflow ? -1 : count * dtype.byteCount)")
+            }
+            entries[name] = TensorEntry(name: name, dtype: dtype, shape: shape, bytes: map.bytes + dataStart + begin, file: path)
+        }
+        self.entries = entries
+        self.metadata = metadata
+    }
+}

@@ -1,0 +1,39 @@
+import COpenBLAS
+
+/// y = x · Wᵀ, the linear layer in Hugging Face layout (weights are [out, in]).
+public enum MatMul {
+    /// Fast path: one `cblas_sgemm`. x [rows, inner], w [outer, inner], y [rows, outer]; `accumulate` adds into y.
+    @inline(__always)
+    public static func linear(
+        _ x: UnsafePointer<Float>, rows: Int, inner: Int,
+        weight w: UnsafePointer<Float>, outer: Int,
+        into y: UnsafeMutablePointer<Float>, accumulate: Bool = false
+    ) {
+        guard rows > 0, outer > 0 else { return }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans,
+            Int32(rows), Int32(outer), Int32(inner),
+            1, x, Int32(inner), w, Int32(inner),
+            accumulate ? 1 : 0, y, Int32(outer))
+    }
+
+    /// Naive twin of `linear`: three loops, accumulating in Double.
+    public static func linearNaive(
+        _ x: UnsafePointer<Float>, rows: Int, inner: Int,
+        weight w: UnsafePointer<Float>, outer: Int,
+        into y: UnsafeMutablePointer<Float>, accumulate: Bool = false
+    ) {
+        for r in 0 ..< rows {
+            for o in 0 ..< outer {
+                var sum = 0.0
+                for i in 0 ..< inner { sum += Double(x[r * inner + i]) * Double(w[o * inner + i]) }
+                y[r * outer + o] = (accumulate ? y[r * outer + o] : 0) + Float(sum)
+            }
+        }
+    }
+
+    /// Sets OpenBLAS's thread count (1 for timing on shared machines and for bitwise-repeatable results).
+    public static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(count))
+    }
+}

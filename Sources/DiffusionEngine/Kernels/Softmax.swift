@@ -1,0 +1,44 @@
+/// Row-wise softmax with max subtraction, in place.
+public enum Softmax {
+    public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        for r in 0 ..< rows {
+            let row = x + r * width
+            var maximum = -Float.infinity
+            for i in 0 ..< width where row[i] > maximum { maximum = row[i] }
+            if maximum == -.infinity {  // every entry masked: leave zeros rather than NaN
+                for i in 0 ..< width { row[i] = 0 }
+                continue
+            }
+            var sum: Float = 0
+            for i in 0 ..< width {
+                let e = expf(row[i] - maximum)
+                row[i] = e
+                sum += e
+            }
+            let inverse = 1 / sum
+            for i in 0 ..< width { row[i] *= inverse }
+        }
+    }
+
+    /// Naive twin, in Double.
+    public static func rowsNaive(_ x: [Float], rows: Int, width: Int) -> [Float] {
+        var y = x
+        for r in 0 ..< rows {
+            let slice = x[r * width ..< (r + 1) * width].map(Double.init)
+            guard let maximum = slice.max(), maximum > -.infinity else {
+                for i in 0 ..< width { y[r * width + i] = 0 }
+                continue
+            }
+            let exps = slice.map { exp($0 - maximum) }
+            let sum = exps.reduce(0, +)
+            for i in 0 ..< width { y[r * width + i] = Float(exps[i] / sum) }
+        }
+        return y
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

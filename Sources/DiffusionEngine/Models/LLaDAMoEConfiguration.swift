@@ -1,0 +1,135 @@
+import Foundation
+
+/// The `config.json` of a LLaDA-MoE checkpoint (model_type `llada_moe`), as the released
+/// inclusionAI/LLaDA-MoE-7B-A1B writes it (`configuration_lladamoe.py`). Every field is checked for presence,
+/// type and consistency, and an error names the field.
+public struct LLaDAMoEConfiguration: Sendable, Equatable {
+    public var vocabularySize: Int
+    public var hiddenSize: Int
+    public var layerCount: Int
+    public var headCount: Int
+    public var keyValueHeadCount: Int
+    public var headDim: Int
+    public var rmsNormEps: Float
+    public var ropeTheta: Double
+    public var rotaryDim: Int
+    public var maxPositions: Int
+    public var expertCount: Int
+    public var expertsPerToken: Int
+    public var expertHidden: Int
+    public var denseHidden: Int?
+    public var sharedExpertHidden: Int?
+    /// 1 = MoE layer, 0 = dense MLP layer (`moe_layer_freq`).
+    public var moeLayers: [Bool]
+    public var normalizeTopK: Bool
+    public var expertBias: Bool
+    public var attentionBias: Bool
+    public var qkNorm: Bool
+    public var clipQKV: Float?
+    public var tieWordEmbeddings: Bool
+    public var maskTokenID: Int
+    public var endOfSequenceIDs: [Int]
+    public var padTokenID: Int?
+
+    /// Reads and validates `config.json` at `url`.
+    public init(contentsOf url: URL) throws {
+        try self.init(fields: try JSONFields(try JSONValue.read(url), file: url.path))
+    }
+
+    public init(fields c: JSONFields) throws {
+        let file = c.file
+        func fail(_ message: String) -> ModelFileError { ModelFileError(file: file, message) }
+        vocabularySize = try c.positiveInt("vocab_size")
+        hiddenSize = try c.positiveInt("hidden_size")
+        layerCount = try c.positiveInt("num_hidden_layers")
+        headCount = try c.positiveInt("num_attention_heads")
+        keyValueHeadCount = try c.optionalInt("num_key_value_heads") ?? headCount
+        guard keyValueHeadCount > 0, headCount % keyValueHeadCount == 0 else {
+            throw fail("field 'num_key_value_heads' (\(keyValueHeadCount)) must divide num_attention_heads (\(headCount))")
+        }
+        guard hiddenSize % headCount == 0 else {
+            throw fail("field 'hidden_size' (\(hiddenSize)) must be a multiple of num_attention_heads (\(headCount))")
+        }
+        headDim = hiddenSize / headCount
+        rmsNormEps = Float(try c.optionalDouble("rms_norm_eps") ?? 1e-5)
+        ropeTheta = try c.optionalDouble("rope_theta") ?? 50000
+        let partial = try c.optionalDouble("partial_rotary_factor") ?? 1
+        guard partial > 0, partial <= 1 else { throw fail("field 'partial_rotary_factor' must be in (0, 1], found \(partial)") }
+        rotaryDim = Int(Double(headDim) * partial)
+        guard rotaryDim % 2 == 0, rotaryDim > 0 else {
+            throw fail("field 'partial_rotary_factor' (\(partial)) gives an odd or empty rotary dimension \(rotaryDim)")
+        }
+        if try c.optionalObject("rope_scaling") != nil {
+            throw fail("field 'rope_scaling' is set; only the default RoPE is supported")
+        }
+        maxPositions = try c.optionalInt("max_position_embeddings") ?? 8192
+        let activation = try c.optionalString("hidden_act") ?? "silu"
+        guard activation == "silu" else { throw fail("field 'hidden_act' is '\(activation)'; only 'silu' (SwiGLU) is supported") }
+        let scoring = try c.optionalString("moe_router_score_function") ?? "softmax"
+        guard scoring == "softmax" else {
+            throw fail("field 'moe_router_score_function' is '\(scoring)'; only 'softmax' is supported")
+        }
+        expertCount = try c.positiveInt("num_experts")
+        expertsPerToken = try c.positiveInt("num_experts_per_tok")
+        guard expertsPerToken <= expertCount else {
+            throw fail("field 'num_experts_per_tok' (\(expertsPerToken)) exceeds num_experts (\(expertCount))")
+        }
+        expertHidden = try c.positiveInt("expert_intermediate_size")
+        denseHidden = try c.optionalInt("dense_intermediate_size")
+        sharedExpertHidden = try c.optionalInt("shared_expert_intermediate_size")
+        if let shared = sharedExpertHidden, shared <= 0 {
+            throw fail("field 'shared_expert_intermediate_size' must be positive, found \(shared)")
+        }
+        if let frequency = try c.optionalIntList("moe_layer_freq") {
+            guard frequency.count == layerCount else {
+                throw fail("field 'moe_layer_freq' has \(frequency.count) entries for \(layerCount) layers")
+            }
+            guard frequency.allSatisfy({ $0 == 0 || $0 == 1 }) else { throw fail("field 'moe_layer_freq' entries must be 0 or 1") }
+            moeLayers = frequency.map { $0 == 1 }
+        } else {
+            moeLayers = Array(repeating: true, count: layerCount)
+        }
+        if moeLayers.contains(false) {
+            guard let dense = denseHidden, dense > 0 else {
+                throw fail("field 'dense_intermediate_size' must be a positive integer when moe_layer_freq has dense layers")
+            }
+        }
+        // The released modeling code hard-codes norm_topk_prob = False; the config key overrides when present.
+        normalizeTopK = try c.optionalBool("norm_topk_prob") ?? false
+        expertBias = try c.optionalBool("moe_router_enable_expert_bias") ?? false
+        attentionBias = try c.optionalBool("attention_bias") ?? false
+        qkNorm = try c.optionalBool("qk_layernorm") ?? true
+        clipQKV = try c.optionalDouble("clip_qkv").map(Float.init)
+        tieWordEmbeddings = try c.optionalBool("tie_word_embeddings") ?? false
+        maskTokenID = try c.int("mask_token_id")
+        endOfSequenceIDs = try c.optionalIntList("eos_token_id") ?? []
+        padTokenID = try c.optionalInt("pad_token_id")
+        for (name, id) in [("mask_token_id", maskTokenID), ("pad_token_id", padTokenID ?? 0)] + endOfSequenceIDs.map({ ("eos_token_id", $0) }) {
+            guard id >= 0, id < vocabularySize else {
+                throw fail("field '\(name)' is \(id), outside the vocabulary 0..<\(vocabularySize)")
+            }
+        }
+    }
+
+    /// Parameters in total and active per token (router + k experts), for benchmarks and model cards.
+    public var parameterCounts: (total: Int, activePerToken: Int) {
+        let d = hiddenSize
+        let attention = d * (headCount * headDim) * 2 + d * (keyValueHeadCount * headDim) * 2 + 2 * d + (qkNorm ? 2 * headDim : 0)
+        var total = vocabularySize * d * (tieWordEmbeddings ? 1 : 2) + d
+        var active = total
+        for isMoE in moeLayers {
+            total += attention
+            active += attention
+            if isMoE {
+                let expert = 3 * d * expertHidden
+                let shared = (sharedExpertHidden ?? 0) * 3 * d
+                total += d * expertCount + expertCount * expert + shared
+                active += d * expertCount + expertsPerToken * expert + shared
+            } else {
+                total += 3 * d * (denseHidden ?? 0)
+                active += 3 * d * (denseHidden ?? 0)
+            }
+        }
+        return (total, active)
+    }
+}

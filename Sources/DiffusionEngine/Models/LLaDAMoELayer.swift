@@ -1,0 +1,66 @@
+/// The weights of one LLaDA-MoE transformer layer, looked up by their Hugging Face names.
+struct LLaDAMoELayer {
+    let inputNorm: FloatTensor  // [d]
+    let query: FloatTensor  // [H·hd, d]
+    let key: FloatTensor  // [KVH·hd, d]
+    let value: FloatTensor  // [KVH·hd, d]
+    let output: FloatTensor  // [d, H·hd]
+    let queryBias: FloatTensor?  // [H·hd], only with attention_bias
+    let keyBias: FloatTensor?
+    let valueBias: FloatTensor?
+    let outputBias: FloatTensor?
+    let queryNorm: FloatTensor?  // [hd], per-head RMSNorm
+    let keyNorm: FloatTensor?  // [hd]
+    let postAttentionNorm: FloatTensor  // [d]
+    /// Exactly one of the two MLP kinds, per `moe_layer_freq`.
+    let mixture: MixtureOfExperts?
+    let dense: SwiGLUWeights?
+
+    init(index n: Int, config c: LLaDAMoEConfiguration, weights: WeightStore) throws {
+        let p = "model.layers.\(n)."
+        let d = c.hiddenSize
+        let q = c.headCount * c.headDim
+        let kv = c.keyValueHeadCount * c.headDim
+        func load(_ name: String, _ shape: [Int]) throws -> FloatTensor { try weights.tensor(p + name, shape: shape) }
+        func swiglu(_ prefix: String, hidden: Int) throws -> SwiGLUWeights {
+            SwiGLUWeights(
+                gate: try load(prefix + "gate_proj.weight", [hidden, d]),
+                up: try load(prefix + "up_proj.weight", [hidden, d]),
+                down: try load(prefix + "down_proj.weight", [d, hidden]))
+        }
+        inputNorm = try load("input_layernorm.weight", [d])
+        query = try load("self_attn.q_proj.weight", [q, d])
+        key = try load("self_attn.k_proj.weight", [kv, d])
+        value = try load("self_attn.v_proj.weight", [kv, d])
+        output = try load("self_attn.o_proj.weight", [d, q])
+        if c.attentionBias {
+            queryBias = try load("self_attn.q_proj.bias", [q])
+            keyBias = try load("self_attn.k_proj.bias", [kv])
+            valueBias = try load("self_attn.v_proj.bias", [kv])
+            outputBias = try load("self_attn.o_proj.bias", [d])
+        } else {
+            (queryBias, keyBias, valueBias, outputBias) = (nil, nil, nil, nil)
+        }
+        if c.qkNorm {
+            queryNorm = try load("self_attn.q_norm.weight", [c.headDim])
+            keyNorm = try load("self_attn.k_norm.weight", [c.headDim])
+        } else {
+            (queryNorm, keyNorm) = (nil, nil)
+        }
+        postAttentionNorm = try load("post_attention_layernorm.weight", [d])
+        if c.moeLayers[n] {
+            let experts = try (0 ..< c.expertCount).map { e in try swiglu("mlp.experts.\(e).", hidden: c.expertHidden) }
+            mixture = MixtureOfExperts(
+                router: try load("mlp.gate.weight", [c.expertCount, d]),
+                experts: experts,
+                topK: c.expertsPerToken,
+                normalizeTopK: c.normalizeTopK,
+                expertBias: c.expertBias ? try load("mlp.expert_bias", [c.expertCount]) : nil,
+                shared: try c.sharedExpertHidden.map { try swiglu("shared_expert.", hidden: $0) })
+            dense = nil
+        } else {
+            mixture = nil
+            dense = try swiglu("mlp.", hidden: c.denseHidden ?? 0)
+        }
+    }
+}
