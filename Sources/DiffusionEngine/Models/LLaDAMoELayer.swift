@@ -16,7 +16,7 @@ struct LLaDAMoELayer {
     let mixture: MixtureOfExperts?
     let dense: SwiGLUWeights?
 
-    init(index n: Int, config c: LLaDAMoEConfiguration, weights: WeightStore) throws {
+    init(index n: Int, config c: LLaDAMoEConfiguration, weights: any WeightSource) throws {
         let p = "model.layers.\(n)."
         let d = c.hiddenSize
         let q = c.headCount * c.headDim

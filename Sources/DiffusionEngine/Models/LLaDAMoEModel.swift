@@ -15,7 +15,7 @@ public final class LLaDAMoEModel: Denoiser {
     let rotary: RotaryEmbedding
     private let workspace: Workspace
 
-    public init(config c: LLaDAMoEConfiguration, weights: WeightStore) throws {
+    public init(config c: LLaDAMoEConfiguration, weights: any WeightSource) throws {
         config = c
         embedding = try weights.tensor("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         layers = try (0 ..< c.layerCount).map { try LLaDAMoELayer(index: $0, config: c, weights: weights) }

@@ -1,0 +1,36 @@
+import DiffusionCore
+
+/// Where a model's tensors come from: a weight file, or random values for benchmarks and tests.
+public protocol WeightSource {
+    /// The F32 tensor `name` with exactly `shape`, or an error naming the tensor.
+    func tensor(_ name: String, shape: [Int]) throws -> FloatTensor
+}
+
+extension WeightStore: WeightSource {}
+
+/// Random weights of any requested shape, from a seeded generator: uniform in ±√3·std (variance std²), and
+/// exactly 1 for norm weights (tensors whose name ends in "norm.weight"), so random models stay well scaled.
+public final class RandomWeights: WeightSource {
+    private var generator: SeededGenerator
+    public let standardDeviation: Float
+
+    public init(seed: UInt64, standardDeviation: Float = 0.02) {
+        generator = SeededGenerator(seed: seed)
+        self.standardDeviation = standardDeviation
+    }
+
+    public func tensor(_ name: String, shape: [Int]) throws -> FloatTensor {
+        let count = shape.reduce(1, *)
+        let storage = OwnedFloats(count: count)
+        if name.hasSuffix("norm.weight") || name.hasSuffix("layernorm.weight") {
+            storage.pointer.update(repeating: 1, count: count)
+        } else {
+            let scale = standardDeviation * Float(3).squareRoot() * 2
+            for i in 0 ..< count {
+                let unit = Float(generator.next() >> 40) * 0x1p-24  // [0, 1)
+                storage.pointer[i] = (unit - 0.5) * scale
+            }
+        }
+        return FloatTensor(shape: shape, pointer: UnsafePointer(storage.pointer), owner: storage)
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import DiffusionCore
+import DiffusionEngine
+import Foundation
+
+/// `dlab bench`: forward-pass speed of a model and of reference shapes, against the sgemm peak of this machine
+/// measured in the same run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time forward passes (ms, tokens/s, GFLOPS) against the OpenBLAS sgemm peak.")
+
+    @Option(help: "A model folder to time at 64, 256 and 1024 tokens (optional).")
+    var model: String?
+
+    @Option(help: "OpenBLAS threads.")
+    var threads: Int = 1
+
+    @Option(help: "Timed repeats per measurement (the median is reported).")
+    var repeats: Int = 15
+
+    @Flag(help: "Skip the random-weight reference configurations.")
+    var skipReference = false
+
+    func run() throws {
+        MatMul.setThreads(threads)
+        let peak = Stopwatch.sgemmPeak()
+        print("sgemm peak (1024³, \(threads) thread(s)): " + String(format: "%.1f GFLOPS", peak / 1e9))
+        print("model                          tokens   ms/forward   tokens/s   GFLOPS   of peak")
+        if let model {
+            let folder = try ModelFolder(URL(fileURLWithPath: model), requireTokenizer: false)
+            guard let llada = folder.denoiser as? LLaDAMoEModel else {
+                throw ValidationError("bench: \(folder.modelType) models are not benchmarked yet")
+            }
+            for length in [64, 256, 1024] where length <= llada.config.maxPositions {
+                try time(llada, name: URL(fileURLWithPath: model).lastPathComponent, tokens: length, peak: peak)
+            }
+        }
+        guard !skipReference else { return }
+        for entry in BenchmarkConfigurations.all {
+            let config = try LLaDAMoEConfiguration(fields: try JSONFields(entry.config, file: entry.name))
+            let model = try LLaDAMoEModel(config: config, weights: RandomWeights(seed: 1))
+            let (total, active) = config.parameterCounts
+            print("# \(entry.name): " + String(format: "%.1fM parameters, %.1fM active per token", Double(total) / 1e6, Double(active) / 1e6))
+            for length in entry.lengths { try time(model, name: entry.name, tokens: length, peak: peak) }
+        }
+    }
+
+    private func time(_ model: LLaDAMoEModel, name: String, tokens length: Int, peak: Double) throws {
+        var generator = SeededGenerator(seed: UInt64(length))
+        let tokens = (0 ..< length).map { _ in generator.nextInt(below: model.vocabularySize) }
+        let seconds = try Stopwatch.median(repeats: repeats) {
+            _ = try model.logits(prefix: [], canvas: tokens, conditioning: nil)
+        }
+        let flops = model.config.forwardFLOPs(tokens: length, outputRows: length)
+        let label = name.padding(toLength: max(name.count, 30), withPad: " ", startingAt: 0)
+        print(label + String(format: " %6d %12.2f %10.0f %8.1f %8.1f%%", length, seconds * 1e3, Double(length) / seconds,
+                             flops / seconds / 1e9, 100 * flops / seconds / peak))
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import DiffusionCore
+import DiffusionEngine
+import Foundation
+
+/// `dlab logits`: the logits of every position for given token ids — the tap for comparing a port with its
+/// reference from the shell.
+struct LogitsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logits",
+        abstract: "Print the logits of every position for the given token ids.")
+
+    enum Format: String, ExpressibleByArgument { case json, text }
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Comma-separated token ids, e.g. 5,7,9.")
+    var tokens: String
+
+    @Option(help: "json prints {\"shape\":[T,V],\"logits\":[[...],...]}; text prints the top 5 tokens per position.")
+    var format: Format = .text
+
+    func run() throws {
+        let ids = try tokens.split(separator: ",").map { piece -> TokenID in
+            guard let id = TokenID(piece.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--tokens: '\(piece)' is not an integer token id")
+            }
+            return id
+        }
+        guard !ids.isEmpty else { throw ValidationError("--tokens: no token ids given") }
+        let folder = try modelOptions.load(requireTokenizer: false)
+        let logits = try folder.denoiser.logits(prefix: [], canvas: ids, conditioning: nil)
+        switch format {
+        case .json:
+            let rows = (0 ..< logits.rows).map { r in logits.row(r).map { "\($0)" }.joined(separator: ",") }
+            print("{\"shape\":[\(logits.rows),\(logits.vocabularySize)],\"logits\":[[\(rows.joined(separator: "],["))]]}")
+        case .text:
+            for r in 0 ..< logits.rows {
+                let top = logits.row(r).enumerated().sorted { $0.element > $1.element }.prefix(5)
+                let spelled = top.map { pick in
+                    let piece = folder.tokenizer?.tokens[pick.offset].map { " '\($0)'" } ?? ""
+                    return "\(pick.offset)\(piece) \(String(format: "%.4f", pick.element))"
+                }
+                print("position \(r) (token \(ids[r])): \(spelled.joined(separator: ", "))")
+            }
+        }
+    }
+}
