@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 SPECIAL_TOKENS = ["<pad>", "<mask>", "<eos>"]  # ids 0, 1, 2
 PAD_ID, MASK_ID, EOS_ID = 0, 1, 2
+USE_SDPA = False  # fixtures and training use the explicit attention below; bench_pytorch.py times both
 
 
 def make_config(vocab_size, hidden_size, num_hidden_layers, num_attention_heads, num_key_value_heads,
@@ -115,6 +116,10 @@ class Attention(nn.Module):
         v = self.v_proj(x).view(B, T, self.KVH, self.hd).transpose(1, 2)               # [B,KVH,T,hd]
         q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
         rep = self.H // self.KVH                # head h uses kv head h // rep
+        if USE_SDPA:                            # same maths through PyTorch's fused kernel (benchmarks)
+            m = None if key_mask is None else (key_mask[:, None, None, :] != 0)
+            o = F.scaled_dot_product_attention(q, k, v, attn_mask=m, enable_gqa=rep > 1)
+            return self.o_proj(o.transpose(1, 2).reshape(B, T, self.H * self.hd))
         k = k.repeat_interleave(rep, dim=1)     # [B,H,T,hd]
         v = v.repeat_interleave(rep, dim=1)
         scores = (q @ k.transpose(-1, -2)) / math.sqrt(self.hd)                          # [B,H,T,T]
