@@ -266,7 +266,7 @@ def main():
                       expert_intermediate_size=args.expert_ffn, dense_intermediate_size=args.expert_ffn,
                       shared_expert_intermediate_size=None, norm_topk_prob=True, rope_theta=10000.0,
                       partial_rotary_factor=1.0, rms_norm_eps=1e-5,
-                      max_position_embeddings=max(256, max(t.P + t.G for t in tasks)))
+                      max_position_embeddings=max(2048, max(t.P + t.G for t in tasks)))
     model = LLaDAMoEModelLM(cfg)
     init_weights(model)
     model.train()
