@@ -226,6 +226,7 @@ def main():
     ap.add_argument("--data", nargs="+", required=True, help="training JSONL, one file per task")
     ap.add_argument("--task-weights", nargs="+", type=float, help="loss weight per --data file (default 1)")
     ap.add_argument("--eval-data", nargs="+", help="held-out JSONL per task (else: first 100 train rows)")
+    ap.add_argument("--vocab-data", nargs="+", help="JSONL whose characters join the vocabulary (no training)")
     ap.add_argument("--minutes", type=float, default=30.0, help="wall-clock training budget")
     ap.add_argument("--out", default=os.path.join(ROOT, "Experiments", "models", "tiny-llada-moe"))
     ap.add_argument("--seed", type=int, default=0)
@@ -254,7 +255,10 @@ def main():
     torch.manual_seed(args.seed)
     train_rows = [read_jsonl(p) for p in args.data]
     eval_rows = [read_jsonl(p) for p in args.eval_data] if args.eval_data else [r[:100] for r in train_rows]
-    chars = sorted({c for rows in train_rows + eval_rows for r in rows for c in r["prompt"] + r["answer"]})
+    # The vocabulary covers the training data plus --vocab-data files (tasks the model is evaluated on without
+    # being trained on, e.g. sudoku9), so their prompts tokenize and a sampler can run on them.
+    extra_rows = [read_jsonl(path) for path in (args.vocab_data or [])]
+    chars = sorted({c for rows in train_rows + eval_rows + extra_rows for r in rows for c in r["prompt"] + r["answer"]})
     itos = SPECIAL_TOKENS + chars
     stoi = {c: i for i, c in enumerate(itos)}
     tasks = [TaskData(rows, stoi, args.seed * 1000 + i) for i, rows in enumerate(train_rows)]
