@@ -19,6 +19,9 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Index of the task example.")
     var index: Int = 0
 
+    @Option(help: "Run this many task examples from --index on, and print accuracy, mean NFE and time.")
+    var count: Int = 1
+
     @Option(help: "Seed of the task's example stream.")
     var seed: UInt64 = 0
 
@@ -40,42 +43,55 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let folder = try modelOptions.load()
         guard let tokenizer = folder.tokenizer else { throw ValidationError("the model has no tokenizer.json") }
-        let promptText: String
-        var scorer: (any EvaluationTask)?
-        var reference: String?
-        var length = genLength
+        guard count > 0 else { throw ValidationError("--count must be positive") }
         switch (task, prompt) {
         case (let name?, nil):
             let evaluationTask = try TaskRegistry.task(named: name)
             guard let split = Split(rawValue: split) else { throw ValidationError("--split must be train or eval, got '\(split)'") }
             guard index >= 0 else { throw ValidationError("--index must be non-negative") }
-            let example = evaluationTask.example(split: split, index: index, seed: seed)
-            promptText = example.prompt
-            reference = example.answer
-            scorer = evaluationTask
-            length = length ?? evaluationTask.answerLength
+            let length = genLength ?? evaluationTask.answerLength
+            var (correct, passes, seconds) = (0.0, 0, 0.0)
+            for i in index ..< index + count {
+                let example = evaluationTask.example(split: split, index: i, seed: seed)
+                let result = try generate(example.prompt, length: length, folder: folder, tokenizer: tokenizer)
+                let score = evaluationTask.score(prompt: example.prompt, output: result.answer)
+                (correct, passes, seconds) = (correct + score, passes + result.generation.forwardPasses, seconds + result.seconds)
+                if count == 1 {
+                    report(example.prompt, result)
+                    print("score:   \(score)  (reference answer \(example.answer))")
+                }
+            }
+            if count > 1 {
+                print("\(evaluationTask.name) v\(evaluationTask.version), \(split.rawValue) examples \(index)..<\(index + count), seed \(seed), steps \(steps ?? length):")
+                print(String(format: "accuracy %.1f%%  mean NFE %.2f  tokens per forward %.2f  %.2f ms per example",
+                             100 * correct / Double(count), Double(passes) / Double(count),
+                             Double(length * count) / Double(passes), 1e3 * seconds / Double(count)))
+            }
         case (nil, let text?):
-            promptText = text
+            guard let length = genLength, length > 0 else { throw ValidationError("--gen-length must be a positive number for a free prompt") }
+            report(text, try generate(text, length: length, folder: folder, tokenizer: tokenizer))
         case (_?, _?):
             throw ValidationError("give either --task or a prompt, not both")
         case (nil, nil):
             throw ValidationError("give --task NAME or a prompt")
         }
-        guard let length, length > 0 else { throw ValidationError("--gen-length must be a positive number for a free prompt") }
-        let promptTokens = try tokenizer.encode(promptText)
+    }
+
+    private func generate(_ text: String, length: Int, folder: ModelFolder, tokenizer: HFTokenizer) throws
+        -> (answer: String, generation: Generation, seconds: Double)
+    {
+        let promptTokens = try tokenizer.encode(text)
         let sampler = try LowConfidenceSampler(steps: steps ?? length, blockLength: blockLength)
-        var generation: Generation?
-        let seconds = try Stopwatch.seconds {
-            generation = try sampler.generate(prompt: promptTokens, length: length, denoiser: folder.denoiser)
+        let (generation, seconds) = try Stopwatch.measure {
+            try sampler.generate(prompt: promptTokens, length: length, denoiser: folder.denoiser)
         }
-        guard let generation else { return }
-        let answer = tokenizer.decode(generation.tokens, skipSpecial: true)
-        print("prompt:  \(promptText)")
-        print("answer:  \(answer)")
-        if let scorer, let reference {
-            print("score:   \(scorer.score(prompt: promptText, output: answer))  (reference \(reference))")
-        }
-        print("NFE:     \(generation.forwardPasses)  (\(String(format: "%.2f", generation.tokensPerForward)) tokens per forward)")
-        print("time:    \(String(format: "%.1f ms", seconds * 1e3))")
+        return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, seconds)
+    }
+
+    private func report(_ prompt: String, _ result: (answer: String, generation: Generation, seconds: Double)) {
+        print("prompt:  \(prompt)")
+        print("answer:  \(result.answer)")
+        print("NFE:     \(result.generation.forwardPasses)  (\(String(format: "%.2f", result.generation.tokensPerForward)) tokens per forward)")
+        print("time:    \(String(format: "%.1f ms", result.seconds * 1e3))")
     }
 }

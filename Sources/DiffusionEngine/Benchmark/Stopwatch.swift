@@ -9,6 +9,14 @@ public enum Stopwatch {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 
+    /// The value of `body` and the seconds it took.
+    public static func measure<T>(_ body: () throws -> T) rethrows -> (value: T, seconds: Double) {
+        let start = ContinuousClock.now
+        let value = try body()
+        let elapsed = ContinuousClock.now - start
+        return (value, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+    }
+
     /// Median seconds of `repeats` runs of `body` after `warmup` unmeasured runs.
     public static func median(repeats: Int, warmup: Int = 1, _ body: () throws -> Void) rethrows -> Double {
         for _ in 0 ..< warmup { try body() }
