@@ -22,6 +22,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the random-weight reference configurations.")
     var skipReference = false
 
+    @Option(help: "Time only this reference configuration (reference-256x4, moe-100m, llada-moe-7b-a1b-1layer).")
+    var only: String?
+
     func run() throws {
         MatMul.setThreads(threads)
         let peak = Stopwatch.sgemmPeak()
@@ -37,7 +40,11 @@ struct BenchCommand: ParsableCommand {
             }
         }
         guard !skipReference else { return }
-        for entry in BenchmarkConfigurations.all {
+        let names = BenchmarkConfigurations.all.map(\.name)
+        if let only, !names.contains(only) {
+            throw ValidationError("--only: no configuration '\(only)'; known: \(names.joined(separator: ", "))")
+        }
+        for entry in BenchmarkConfigurations.all where only == nil || only == entry.name {
             let config = try LLaDAMoEConfiguration(fields: try JSONFields(entry.config, file: entry.name))
             let model = try LLaDAMoEModel(config: config, weights: RandomWeights(seed: 1))
             let (total, active) = config.parameterCounts
