@@ -20,12 +20,15 @@ public struct DreamTimesteps: NoiseSchedule {
 
     public init(eps: Double) { self.eps = Float(eps) }
 
-    /// torch's CPU linspace: from the start for the first half, from the end for the second.
+    /// torch's CPU linspace: a Float32 step, from the start for the first half and from the end for the second,
+    /// each value rounded once (torch's kernel is compiled with fused multiply-adds; checked against torch 2.13).
     public static func linspace(_ start: Float, _ end: Float, _ count: Int) -> [Float] {
         guard count > 1 else { return [start] }
-        let step = (end - start) / Float(count - 1)
+        let step = Double((end - start) / Float(count - 1))
         let halfway = count / 2
-        return (0 ..< count).map { i in i < halfway ? start + step * Float(i) : end - step * Float(count - i - 1) }
+        return (0 ..< count).map { i in
+            Float(i < halfway ? Double(start) + step * Double(i) : Double(end) - step * Double(count - i - 1))
+        }
     }
 
     func fraction(step: Int, steps: Int) -> Float {
