@@ -12,6 +12,10 @@ public struct Candidate: Sendable {
     public var token: TokenID
     public var score: Double
     public var pick: RowPick
+
+    public init(position: Int, token: TokenID, score: Double, pick: RowPick) {
+        (self.position, self.token, self.score, self.pick) = (position, token, score, pick)
+    }
 }
 
 /// Where a step stands inside its block.
@@ -22,6 +26,10 @@ public struct BlockStep: Sendable {
     /// Masked positions of the block when it started, and now.
     public var maskedAtStart: Int
     public var masked: Int
+
+    public init(step: Int, steps: Int, maskedAtStart: Int, masked: Int) {
+        (self.step, self.steps, self.maskedAtStart, self.masked) = (step, steps, maskedAtStart, masked)
+    }
 }
 
 /// Decides which candidates a step commits.
