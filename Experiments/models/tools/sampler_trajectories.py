@@ -14,6 +14,9 @@ the structure of the original, with only these changes so that a Swift run can b
 The scripted model is a hash of the token sequence (exact in Float32), identical to Tests/SamplersTests/
 ScriptedDenoiser.swift. Deterministic: re-running gives a byte-identical file. Usage:
     /work/venv/bin/python Experiments/models/tools/sampler_trajectories.py
+    /work/venv/bin/python Experiments/models/tools/sampler_trajectories.py --tiny-model Experiments/models/tiny-llada-moe
+The second form runs the same ports on the shipped tiny model and records its logits (a tape the Swift test
+replays), for Tests/SamplersTests/Fixtures/tiny_model_trajectories.json.
 """
 import json
 import math
@@ -442,8 +445,84 @@ def cases():
     return out
 
 
+class TapeModel:
+    """The shipped tiny model (PyTorch, lladamoe.py), recording every call: the full token sequence and the
+    Float32 logits of the canvas rows, base64 little-endian. The Swift test replays the tape, checking that the
+    sampler asks for exactly the same sequences (so the test needs no engine and no model parity tolerance)."""
+
+    def __init__(self, folder):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from lladamoe import load_hf_folder
+        self.model, self.config = load_hf_folder(folder)
+        self.tape = []
+
+    def __call__(self, prefix, canvas):
+        import base64
+        ids = torch.tensor(list(prefix) + list(canvas), dtype=torch.long)
+        with torch.no_grad():
+            logits = self.model(ids)[0, len(prefix):].to(torch.float32).numpy()
+        self.tape.append({"tokens": list(prefix) + list(canvas),
+                          "logits": base64.b64encode(logits.astype("<f4").tobytes()).decode()})
+        return [row for row in logits]
+
+
+SUDOKU_SUBSET = ("llada_random", "dream_entropy", "dream_topk_margin", "fast_dllm_threshold", "eb_sampler",
+                 "mdlm_ancestral", "autoregressive")
+
+
+def tiny_model_fixture(folder, out):
+    global V, MASK, EOS, PAD
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    V, MASK, EOS, PAD = config["vocab_size"], config["mask_token_id"], config["eos_token_id"], config["pad_token_id"]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from lladamoe import load_tokenizer
+    tokenizer = load_tokenizer(folder)
+    grid = list("1234341221434321")
+    for i in (1, 4, 6, 9, 11, 14, 15):
+        grid[i] = "."
+    prompts = {"addition": ("A4821+0977=", 5), "sudoku4": ("U" + "".join(grid) + "=", 16)}
+    if "U" not in tokenizer.get_vocab():  # a stand-in model without the task alphabet (development only)
+        prompts = {"addition": ("1+2=", 5), "sudoku4": ("1+2=3", 16)}
+    fixtures = []
+    for task, (text, length) in prompts.items():
+        prompt = tokenizer.encode(text).ids
+        for sampler, params, steps, seed in [
+            ("llada_low_confidence", {}, length, 0), ("llada_low_confidence", {"block_length": length // (1 if task == "addition" else 4)}, length, 0),
+            ("llada_random", {}, length // (1 if task == "addition" else 2), 1),
+            ("llada_low_confidence", {"temperature": 1.0, "cfg_scale": 0.5}, length, 2),
+            ("dream_origin", {}, length, 3), ("dream_maskgit_plus", {}, length // (1 if task == "addition" else 2), 0),
+            ("dream_topk_margin", {"temperature": 0.8}, length, 4), ("dream_entropy", {}, length, 0),
+            ("fast_dllm_threshold", {}, length, 0), ("fast_dllm_factor", {}, length, 0), ("eb_sampler", {}, length, 0),
+            ("mdlm_ancestral", {"schedule": "cosine"}, length, 5), ("mdlm_first_hitting", {}, length, 6),
+            ("gemma_entropy_bound", {}, 2 * length, 7), ("autoregressive", {}, length, 0)]:
+            if task == "sudoku4" and sampler not in SUDOKU_SUBSET:  # keeps the fixture small (a tape is ~2 KB a pass)
+                continue
+            case = dict(sampler=sampler, params=params, prompt=prompt, length=length, steps=steps, seed=seed,
+                        kind="masked", task=task)
+            model = TapeModel(folder)
+            if sampler == "gemma_entropy_bound":
+                result = ref_renoise(model, prompt, length, steps, seed, params, True)
+            else:
+                propose, score, select, steps_for_block = catalogue(sampler, params)
+                opts = {k: params[k] for k in LOOP_KEYS if k in params}
+                result = masked_loop(model, prompt, length, steps, seed, opts, propose, score, select, steps_for_block)
+            fixtures.append({**case, **result, "tape": model.tape})
+            answer = tokenizer.decode(result["tokens"])
+            print(f"tiny {task:8s} {sampler:22s} {json.dumps(params):40s} NFE {result['forward_passes']:3d} -> {answer}",
+                  file=sys.stderr)
+    with open(out, "w") as f:
+        json.dump({"model": os.path.basename(os.path.normpath(folder)), "vocabulary": V, "mask": MASK, "eos": EOS,
+                   "pad": PAD, "cases": fixtures}, f, separators=(",", ":"))
+        f.write("\n")
+
+
 def main():
     root = os.path.dirname(os.path.abspath(__file__))
+    if len(sys.argv) > 1:  # --tiny-model FOLDER
+        assert sys.argv[1] == "--tiny-model" and len(sys.argv) == 3, "usage: sampler_trajectories.py [--tiny-model FOLDER]"
+        tiny_model_fixture(sys.argv[2], os.path.join(root, "../../../Tests/SamplersTests/Fixtures/tiny_model_trajectories.json"))
+        return
     out = os.path.join(root, "../../../Tests/SamplersTests/Fixtures/trajectories.json")
     fixtures = []
     for case in cases():
