@@ -366,6 +366,8 @@ def ref_renoise(model, prompt, length, steps, seed, params, masked):
             row = [float(value) / temperature for value in rows[i]]
             if masked:
                 row[MASK] = row[PAD] = -math.inf
+                if canvas[i] != MASK:  # carry-over (SUBS) of an unmasked token
+                    row = [value if v == canvas[i] else -math.inf for v, value in enumerate(row)]
             s = summary(row)
             entropy[i], new_argmax[i] = s["entropy"], s["argmax"]
             u, cumulative = rng.uniform(), 0.0

@@ -4,7 +4,9 @@
 // Random canvas; step n = N…1 at temperature t_min + (t_max − t_min)·n/N; sample every position; accept the
 // lowest-entropy positions while Σ H − max H ≤ bound; re-noise the rest; stop when the argmax canvas is stable
 // for `stability_threshold` steps and the mean entropy < `confidence_threshold`; output the argmax canvas.
-// On a masked model the rest is re-masked instead (and mask/pad are never proposed).
+// On a masked model the rest is re-masked instead, mask/pad are never proposed, and an unmasked position keeps its
+// token (MDLM's carry-over, SUBS: a masked-diffusion model is not trained to predict unmasked positions), so there it
+// is an entropy-bound sampler with a cooling temperature and the stable-and-confident stop.
 // Differences, deliberate: samples are inverse-CDF draws with one uniform per position and the re-noise canvas uses
 // `SeededGenerator.nextInt(below:)` (torch.multinomial/randint cannot replay a recorded draw); Float64 throughout.
 // Self-conditioning: each step passes the previous step's probabilities at its temperature in `Conditioning`.
@@ -83,6 +85,9 @@ public struct EntropyBoundRenoise: Sampler {
             for i in 0 ..< length {
                 logits.withRow(i) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) / temperature } }
                 for id in suppressed { row[id] = -.infinity }
+                if let mask, canvas[i] != mask {  // masked models: an unmasked token is carried over (SUBS)
+                    for v in 0 ..< vocabulary where v != canvas[i] { row[v] = -.infinity }
+                }
                 let summary = SoftmaxSummary(row)
                 (entropy[i], newArgmax[i]) = (summary.entropy, summary.argmax)
                 let u = rng.nextOpenUnitDouble()
