@@ -26,10 +26,17 @@ let package = Package(
         .target(name: "DiffusionEngine", dependencies: ["DiffusionCore", "COpenBLAS"]),
         .target(name: "Samplers", dependencies: ["DiffusionCore"]),
         .target(name: "Tasks", dependencies: ["DiffusionCore"]),
+        // Researchers' own samplers: one Swift file each, registered in Registered.swift (README.md there).
+        .target(
+            name: "ExperimentSamplers",
+            dependencies: ["DiffusionCore", "Samplers"],
+            path: "Experiments/Samplers",
+            exclude: ["README.md"]
+        ),
         .executableTarget(
             name: "dlab",
             dependencies: [
-                "DiffusionCore", "DiffusionEngine", "Samplers", "Tasks",
+                "DiffusionCore", "DiffusionEngine", "Samplers", "ExperimentSamplers", "Tasks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,7 +46,11 @@ let package = Package(
             dependencies: ["DiffusionEngine", "DiffusionCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "SamplersTests", dependencies: ["Samplers", "DiffusionCore"]),
+        .testTarget(
+            name: "SamplersTests",
+            dependencies: ["Samplers", "ExperimentSamplers", "DiffusionCore"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
     ],
     swiftLanguageModes: [.v5]

@@ -6,6 +6,6 @@ struct DLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlab",
         abstract: "DiffusionLab: a workbench for samplers of diffusion language models.",
-        subcommands: [SampleCommand.self, LogitsCommand.self, BenchCommand.self, TasksCommand.self]
+        subcommands: [SampleCommand.self, SamplersCommand.self, LogitsCommand.self, BenchCommand.self, TasksCommand.self]
     )
 }

@@ -5,13 +5,27 @@ import Foundation
 import Samplers
 import Tasks
 
-/// `dlab sample`: one generation on a model, from a task example or a free prompt.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `dlab sample`: one generation (or `--count` of them) on a model, from a task example or a free prompt, with any
+/// registered sampler.
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract: "Generate an answer with the LLaDA low-confidence sampler and print it with its score, NFE and time.")
+        abstract: "Generate an answer with a sampler and print it with its score, NFE and time.",
+        discussion: "Samplers and their parameters: `dlab samplers list`, `dlab samplers show NAME`.")
 
     @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "The sampler (see `dlab samplers list`).")
+    var sampler: String = LLaDALowConfidence.name
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("A sampler parameter, repeatable: --param threshold=0.9 (none = default).", valueName: "key=value"))
+    var parameters: [String] = []
 
     @Option(help: "A built-in task (see `dlab tasks list`); its example gives the prompt and the canvas length.")
     var task: String?
@@ -25,22 +39,29 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Seed of the task's example stream.")
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("sampler-seed"), help: "Seed of the sampler's randomness (example i uses stream i).")
+    var samplerSeed: UInt64 = 0
+
     @Option(help: "Split the task example comes from (train or eval).")
     var split: String = "eval"
 
     @Argument(help: "A free prompt, when no --task is given.")
     var prompt: String?
 
-    @Option(help: "Denoising steps (default: one token per step).")
+    @Option(help: "Step budget (default: the canvas length, one token per step).")
     var steps: Int?
 
     @Option(name: .customLong("gen-length"), help: "Canvas length (default: the task's answer length).")
     var genLength: Int?
 
-    @Option(name: .customLong("block-length"), help: "Semi-autoregressive block length (default: the whole canvas).")
-    var blockLength: Int?
+    @Flag(help: "Redraw the canvas live in the terminal at every step.")
+    var visual = false
+
+    @Option(name: .customLong("visual-delay"), help: "Milliseconds to pause after each redrawn step with --visual.")
+    var visualDelay: Int = 80
 
     func run() throws {
+        let sampler = try makeSampler()
         let folder = try modelOptions.load()
         guard let tokenizer = folder.tokenizer else { throw ValidationError("the model has no tokenizer.json") }
         guard count > 0 else { throw ValidationError("--count must be positive") }
@@ -53,7 +74,7 @@ struct SampleCommand: ParsableCommand {
             var (correct, passes, seconds) = (0.0, 0, 0.0)
             for i in index ..< index + count {
                 let example = evaluationTask.example(split: split, index: i, seed: seed)
-                let result = try generate(example.prompt, length: length, folder: folder, tokenizer: tokenizer)
+                let result = try generate(sampler, example.prompt, length: length, stream: i, folder: folder, tokenizer: tokenizer)
                 let score = evaluationTask.score(prompt: example.prompt, output: result.answer)
                 (correct, passes, seconds) = (correct + score, passes + result.generation.forwardPasses, seconds + result.seconds)
                 if count == 1 {
@@ -62,14 +83,14 @@ struct SampleCommand: ParsableCommand {
                 }
             }
             if count > 1 {
-                print("\(evaluationTask.name) v\(evaluationTask.version), \(split.rawValue) examples \(index)..<\(index + count), seed \(seed), steps \(steps ?? length):")
+                print("\(evaluationTask.name) v\(evaluationTask.version), \(split.rawValue) examples \(index)..<\(index + count), seed \(seed), \(sampler.name) \(parameters.joined(separator: " ")), steps \(steps ?? length):")
                 print(String(format: "accuracy %.1f%%  mean NFE %.2f  tokens per forward %.2f  %.2f ms per example",
                              100 * correct / Double(count), Double(passes) / Double(count),
                              Double(length * count) / Double(passes), 1e3 * seconds / Double(count)))
             }
         case (nil, let text?):
             guard let length = genLength, length > 0 else { throw ValidationError("--gen-length must be a positive number for a free prompt") }
-            report(text, try generate(text, length: length, folder: folder, tokenizer: tokenizer))
+            report(text, try generate(sampler, text, length: length, stream: 0, folder: folder, tokenizer: tokenizer))
         case (_?, _?):
             throw ValidationError("give either --task or a prompt, not both")
         case (nil, nil):
@@ -77,13 +98,26 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    private func generate(_ text: String, length: Int, folder: ModelFolder, tokenizer: HFTokenizer) throws
-        -> (answer: String, generation: Generation, seconds: Double)
-    {
+    /// The sampler named by --sampler with the --param values; unknown names, keys and values are clear errors.
+    func makeSampler() throws -> AnySampler {
+        var values: [String: ParameterValue] = [:]
+        for parameter in parameters {
+            let parts = parameter.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param expects key=value, got '\(parameter)'") }
+            guard values[parts[0]] == nil else { throw ValidationError("--param \(parts[0]) is given twice") }
+            if parts[1] != "none" { values[parts[0]] = ParameterValue(parsing: parts[1]) }
+        }
+        return try DLabSamplers.registry().sampler(named: sampler, parameters: values)
+    }
+
+    private func generate(_ sampler: AnySampler, _ text: String, length: Int, stream: Int, folder: ModelFolder,
+                          tokenizer: HFTokenizer) throws -> (answer: String, generation: Generation, seconds: Double) {
         let promptTokens = try tokenizer.encode(text)
-        let sampler = try LowConfidenceSampler(steps: steps ?? length, blockLength: blockLength)
+        var rng = SeededGenerator(seed: samplerSeed, stream: UInt64(stream))
+        let sink = visual ? VisualTrace(tokenizer: tokenizer, mask: folder.denoiser.specialTokens.mask, delay: visualDelay) : nil
         let (generation, seconds) = try Stopwatch.measure {
-            try sampler.generate(prompt: promptTokens, length: length, denoiser: folder.denoiser)
+            try sampler.run(prompt: promptTokens, length: length, steps: steps ?? length, denoiser: folder.denoiser,
+                            rng: &rng, trace: sink)
         }
         return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, seconds)
     }
@@ -91,7 +125,35 @@ struct SampleCommand: ParsableCommand {
     private func report(_ prompt: String, _ result: (answer: String, generation: Generation, seconds: Double)) {
         print("prompt:  \(prompt)")
         print("answer:  \(result.answer)")
-        print("NFE:     \(result.generation.forwardPasses)  (\(String(format: "%.2f", result.generation.tokensPerForward)) tokens per forward)")
+        print("NFE:     \(result.generation.forwardPasses)  (\(String(format: "%.2f", result.generation.tokensPerForward)) tokens per forward, \(result.generation.steps) steps)")
         print("time:    \(String(format: "%.1f ms", result.seconds * 1e3))")
+    }
+}
+
+/// `--visual`: redraws the canvas in place after every step (like llama.cpp's diffusion visual mode): masks dim,
+/// tokens committed at this step bold green.
+final class VisualTrace: TraceSink {
+    let tokenizer: HFTokenizer, mask: TokenID?, delay: Int
+    private var started = false
+
+    init(tokenizer: HFTokenizer, mask: TokenID?, delay: Int) {
+        (self.tokenizer, self.mask, self.delay) = (tokenizer, mask, delay)
+    }
+
+    func record(_ step: StepTrace) throws {
+        let fresh = Set(step.positions)
+        var line = ""
+        for (position, token) in step.canvas.enumerated() {
+            let piece = tokenizer.tokens[token] ?? "?"
+            if token == mask { line += "\u{1B}[2m_\u{1B}[0m" }
+            else if fresh.contains(position) { line += "\u{1B}[1;32m\(piece)\u{1B}[0m" }
+            else { line += piece }
+        }
+        // Save the cursor before the first frame; later frames restore it and clear to the end of the screen.
+        print(started ? "\u{1B}[u\u{1B}[J" : "\u{1B}[s", terminator: "")
+        started = true
+        print("step \(step.step + 1): \(line)  (+\(step.positions.count))")
+        fflush(stdout)
+        if delay > 0 { usleep(UInt32(delay) * 1000) }
     }
 }

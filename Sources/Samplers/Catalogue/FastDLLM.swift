@@ -1,0 +1,57 @@
+// port of https://github.com/NVlabs/Fast-dLLM/blob/main/llada/generate.py (`get_transfer_index` with `threshold`,
+// `get_transfer_index_dynamic` with `factor`, the block loop of `generate`), arXiv 2505.22618.
+// The prefix/dual KV caches are the engine's business; the rule here is the same with or without them.
+// Difference, deliberate: the factor rule is the paper's (see FactorRule): the reference also commits the last
+// candidate when only it fails its bound.
+import DiffusionCore
+
+/// Fast-dLLM's parameters besides the loop options: the proposal temperature and the rule's constant.
+public struct FastDLLMParameters: SamplerConfig, Equatable {
+    public var temperature: Double?
+    public var threshold: Double?
+    public var factor: Double?
+
+    public init() {}
+    public init(temperature: Double? = nil, threshold: Double? = nil, factor: Double? = nil) {
+        (self.temperature, self.threshold, self.factor) = (temperature, threshold, factor)
+    }
+
+    public static let parameters = [
+        SamplerParameter("temperature", "0", "Gumbel-max temperature of the proposals (0 = argmax)"),
+        SamplerParameter("threshold", "0.9", "fast_dllm_threshold: commit every proposal with confidence ≥ threshold"),
+        SamplerParameter("factor", "1", "fast_dllm_factor: commit the longest prefix with c(j) ≥ 1 - factor/(j+1)"),
+    ]
+
+    public func validate() throws {
+        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
+        if let threshold { try require(threshold >= 0 && threshold <= 1, "threshold must be in [0, 1], got \(threshold)") }
+        if let factor { try require(factor > 0 && factor.isFinite, "factor must be positive, got \(factor)") }
+    }
+}
+
+/// Fast-dLLM threshold decoding: per block, the best proposal and every other with confidence ≥ τ, until the
+/// block is full. The step budget is not used.
+public struct FastDLLMThreshold: LoopSampler {
+    public static let name = "fast_dllm_threshold"
+    public static let about = SamplerAbout(
+        summary: "Fast-dLLM: commit all proposals with confidence >= threshold (at least one) until the block is full",
+        source: "Wu et al. 2025, arXiv 2505.22618; NVlabs/Fast-dLLM llada/generate.py: get_transfer_index")
+    public let config: WithLoop<FastDLLMParameters>
+    public init(_ config: WithLoop<FastDLLMParameters>) throws { try config.validate(); self.config = config }
+    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? 0) }
+    public var score: ProbabilityScore { ProbabilityScore() }
+    public var rule: ThresholdRule { ThresholdRule(threshold: config.own.threshold ?? 0.9) }
+}
+
+/// Fast-dLLM factor decoding: the longest confidence-sorted prefix with c(j) ≥ 1 − f/(j+1).
+public struct FastDLLMFactor: LoopSampler {
+    public static let name = "fast_dllm_factor"
+    public static let about = SamplerAbout(
+        summary: "Fast-dLLM: commit the longest confidence-sorted prefix with c(j) >= 1 - f/(j+1)",
+        source: "Wu et al. 2025, arXiv 2505.22618 (Thm 1); NVlabs/Fast-dLLM llada/generate.py: get_transfer_index_dynamic")
+    public let config: WithLoop<FastDLLMParameters>
+    public init(_ config: WithLoop<FastDLLMParameters>) throws { try config.validate(); self.config = config }
+    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? 0) }
+    public var score: ProbabilityScore { ProbabilityScore() }
+    public var rule: FactorRule { FactorRule(factor: config.own.factor ?? 1) }
+}

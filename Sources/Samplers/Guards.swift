@@ -1,0 +1,103 @@
+import DiffusionCore
+
+/// The contract every sampler, built-in or plug-in, is held to by `Sampler.run`. A breach is a
+/// `SamplerError.misbehaved` naming the sampler, never a hang or a trap:
+/// - at most `maxForwardPasses` forward passes (default 2·max(steps, length): one per step, two with guidance);
+/// - at most `maxSteps` traced steps (default max(steps, length));
+/// - at most `stallLimit` forward passes in a row over a canvas that did not change (commits nothing);
+/// - every traced position inside the canvas, never traced twice (unless the sampler revises tokens), every traced
+///   canvas and the returned canvas exactly `length` long, and the denoiser always given prompt + `length` tokens.
+/// A sampler that loops forever without calling the denoiser or the trace cannot be stopped from here.
+public struct RunLimits: Sendable {
+    public var maxForwardPasses: Int?
+    public var maxSteps: Int?
+    public var stallLimit: Int
+
+    public init(maxForwardPasses: Int? = nil, maxSteps: Int? = nil, stallLimit: Int = 16) {
+        self.maxForwardPasses = maxForwardPasses
+        self.maxSteps = maxSteps
+        self.stallLimit = stallLimit
+    }
+}
+
+/// Counts forward passes (the measured NFE) and enforces the denoiser side of `RunLimits`.
+final class GuardedDenoiser: Denoiser {
+    let base: any Denoiser
+    let sampler: String, expectedTokens: Int, maxPasses: Int, stallLimit: Int
+    private(set) var forwardPasses = 0
+    private var lastCanvas: [[TokenID]: [TokenID]] = [:]
+    private var unchanged = 0
+
+    init(_ base: any Denoiser, sampler: String, expectedTokens: Int, maxPasses: Int, stallLimit: Int) {
+        (self.base, self.sampler, self.expectedTokens, self.maxPasses, self.stallLimit) =
+            (base, sampler, expectedTokens, maxPasses, stallLimit)
+    }
+
+    var vocabularySize: Int { base.vocabularySize }
+    var specialTokens: SpecialTokens { base.specialTokens }
+    var kind: DiffusionKind { base.kind }
+
+    func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        guard prefix.count + canvas.count == expectedTokens else {
+            throw SamplerError.misbehaved(sampler: sampler, "gave the model \(prefix.count) + \(canvas.count) tokens; prompt + canvas is \(expectedTokens)")
+        }
+        forwardPasses += 1
+        guard forwardPasses <= maxPasses else {
+            throw SamplerError.misbehaved(sampler: sampler, "exceeded its budget of \(maxPasses) forward passes")
+        }
+        unchanged = lastCanvas[prefix] == canvas ? unchanged + 1 : 0
+        lastCanvas[prefix] = canvas
+        guard unchanged < stallLimit else {
+            throw SamplerError.misbehaved(sampler: sampler, "committed nothing for \(stallLimit) forward passes in a row")
+        }
+        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
+    }
+}
+
+/// Checks each step a sampler traces, then passes it on.
+final class GuardedTrace: TraceSink {
+    let next: (any TraceSink)?
+    let sampler: String, length: Int, maxSteps: Int, revises: Bool
+    private var committed: Set<Int> = []
+    private var steps = 0
+
+    init(_ next: (any TraceSink)?, sampler: String, length: Int, maxSteps: Int, revises: Bool) {
+        (self.next, self.sampler, self.length, self.maxSteps, self.revises) = (next, sampler, length, maxSteps, revises)
+    }
+
+    func record(_ step: StepTrace) throws {
+        steps += 1
+        guard steps <= maxSteps else { throw SamplerError.misbehaved(sampler: sampler, "exceeded its budget of \(maxSteps) steps") }
+        guard step.canvas.count == length else {
+            throw SamplerError.misbehaved(sampler: sampler, "traced a canvas of \(step.canvas.count) tokens at step \(step.step); the canvas has \(length)")
+        }
+        for position in step.positions {
+            guard position >= 0, position < length else {
+                throw SamplerError.misbehaved(sampler: sampler, "committed position \(position), outside the canvas 0..<\(length)")
+            }
+            guard revises || committed.insert(position).inserted else {
+                throw SamplerError.misbehaved(sampler: sampler, "committed position \(position) twice")
+            }
+        }
+        try next?.record(step)
+    }
+}
+
+extension Sampler {
+    /// `generate` under the guards of `RunLimits`, with the forward passes counted here (the measured NFE).
+    public func run(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser, rng: inout SeededGenerator,
+                    trace: (any TraceSink)? = nil, limits: RunLimits = RunLimits()) throws -> Generation {
+        let budget = max(steps, length)
+        let guarded = GuardedDenoiser(denoiser, sampler: Self.name, expectedTokens: prompt.count + length,
+                                      maxPasses: limits.maxForwardPasses ?? 2 * budget,
+                                      stallLimit: Self.about.revisesTokens ? Int.max : limits.stallLimit)
+        let sink = GuardedTrace(trace, sampler: Self.name, length: length, maxSteps: limits.maxSteps ?? budget,
+                                revises: Self.about.revisesTokens)
+        var generation = try generate(prompt: prompt, length: length, steps: steps, denoiser: guarded, rng: &rng, trace: sink)
+        guard generation.tokens.count == length, generation.commitStep.count == length else {
+            throw SamplerError.misbehaved(sampler: Self.name, "returned \(generation.tokens.count) tokens for a canvas of \(length)")
+        }
+        generation.forwardPasses = guarded.forwardPasses
+        return generation
+    }
+}

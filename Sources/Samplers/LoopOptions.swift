@@ -1,0 +1,81 @@
+import DiffusionCore
+
+/// Options of the shared masked-diffusion loop, written once for every sampler built on `MaskedLoop`: they sit
+/// beside each sampler's own keys in YAML and `--param`.
+public struct LoopOptions: SamplerConfig, Equatable {
+    /// Semi-autoregressive block length (LLaDA `block_length`); nil = one block over the whole canvas.
+    public var blockLength: Int?
+    /// Classifier-free guidance scale w: ℓ = u + (w+1)(c − u), u from the prompt replaced by masks (LLaDA
+    /// `cfg_scale`). 0 = off (one forward pass per step).
+    public var cfgScale: Double?
+    /// Logits of position i come from position i−1 (Dream and other AR-initialised models).
+    public var shiftLogits: Bool?
+    /// Never propose an EOS/EoT token (LLaDA `logits_eos_inf`, applied to every EOS id the model names).
+    public var suppressEOS: Bool?
+    /// Once an EOS is committed and everything before it is committed, fill the rest with EOS and stop.
+    public var stopAtEOS: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case blockLength = "block_length", cfgScale = "cfg_scale", shiftLogits = "shift_logits"
+        case suppressEOS = "suppress_eos", stopAtEOS = "stop_at_eos"
+    }
+
+    public init() {}
+
+    public init(blockLength: Int? = nil, cfgScale: Double? = nil, shiftLogits: Bool? = nil, suppressEOS: Bool? = nil,
+                stopAtEOS: Bool? = nil) {
+        self.blockLength = blockLength
+        self.cfgScale = cfgScale
+        self.shiftLogits = shiftLogits
+        self.suppressEOS = suppressEOS
+        self.stopAtEOS = stopAtEOS
+    }
+
+    public static let parameters = [
+        SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        SamplerParameter("cfg_scale", "0", "classifier-free guidance w: u + (w+1)(c-u), prompt masked for u"),
+        SamplerParameter("shift_logits", "false", "take position i's logits from i-1 (AR-initialised models, Dream)"),
+        SamplerParameter("suppress_eos", "false", "never propose EOS/EoT tokens"),
+        SamplerParameter("stop_at_eos", "false", "stop once an EOS is committed after a complete prefix; fill the rest with EOS"),
+    ]
+
+    public func validate() throws {
+        if let blockLength { try require(blockLength > 0, "block_length must be positive, got \(blockLength)") }
+        if let cfgScale { try require(cfgScale >= 0 && cfgScale.isFinite, "cfg_scale must be ≥ 0, got \(cfgScale)") }
+    }
+}
+
+/// A sampler's own parameters plus the loop options, decoded from one flat set of keys.
+public struct WithLoop<Own: SamplerConfig>: SamplerConfig {
+    public var own: Own
+    public var loop: LoopOptions
+
+    public init() { self.init(Own(), loop: LoopOptions()) }
+
+    public init(_ own: Own, loop: LoopOptions = LoopOptions()) {
+        self.own = own
+        self.loop = loop
+    }
+
+    public init(from decoder: any Decoder) throws {
+        own = try Own(from: decoder)
+        loop = try LoopOptions(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try own.encode(to: encoder)
+        try loop.encode(to: encoder)
+    }
+
+    public static var parameters: [SamplerParameter] { Own.parameters + LoopOptions.parameters }
+
+    public func validate() throws {
+        try own.validate()
+        try loop.validate()
+    }
+}
+
+extension SamplerConfig {
+    /// Checks values that decoding cannot (ranges); the default accepts everything.
+    public func validate() throws {}
+}
