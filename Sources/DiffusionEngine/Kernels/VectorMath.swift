@@ -9,13 +9,21 @@ import Darwin
 public enum VectorMath {
     public typealias Lanes = SIMD8<Float>
 
-    /// eˣ for each lane, relative error below 2e-7 on [-87, 88]; 0 below -87.3 (where eˣ is subnormal) and +inf
+    /// eˣ for each lane, relative error below 3e-7 on [-87, 88]; 0 below -87.3 (where eˣ is subnormal) and +inf
     /// above 88.7. Cephes' expf scheme: x = n·ln2 + r with |r| ≤ ln2/2, a degree-6 polynomial for eʳ, and 2ⁿ
-    /// built in the exponent bits.
+    /// built in the exponent bits. Only lane-wise float and integer arithmetic is used: Swift's generic SIMD
+    /// conversions (`SIMD8<Int32>(floats)`, `rounded`) run lane by lane and cost more than the whole polynomial.
     @inline(__always)
     public static func exp(_ x: Lanes) -> Lanes {
-        let clamped = x.clamped(lowerBound: Lanes(repeating: -87.33), upperBound: Lanes(repeating: 88.72))
-        let n = (clamped * 1.442_695_04 + 0.5).rounded(.down)
+        let low = Lanes(repeating: -87.33)
+        let high = Lanes(repeating: 88.72)
+        var clamped = x
+        clamped.replace(with: low, where: x .< low)
+        clamped.replace(with: high, where: x .> high)
+        // Round to nearest with the 1.5·2²³ trick: the integer lands in the low mantissa bits.
+        let magic = Lanes(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic
         // r = x − n·ln2, with ln2 split in two parts so the product is exact enough.
         var r = clamped - n * 0.693_359_375
         r = r - n * -2.121_944_4e-4
@@ -26,11 +34,13 @@ public enum VectorMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5e-1
         let er = p * (r * r) + r + 1
-        let exponentBits = (SIMD8<Int32>(n) &+ 127) &<< 23
-        var result = er * unsafeBitCast(exponentBits, to: Lanes.self)
-        result.replace(with: 0, where: x .< -87.33)
-        result.replace(with: .infinity, where: x .> 88.72)
-        return result
+        // 2ⁿ: the integer n sits in the low bits of `shifted` (bias 0x4B40_0000); move it into the exponent field.
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Lanes.self)
+        var result = er * scale
+        result.replace(with: 0, where: x .< low)
+        result.replace(with: .infinity, where: x .> high)
+        return result  // NaN lanes stay NaN: every comparison above is false for them
     }
 
     /// x[i] ← exp(x[i] − shift) for i in 0..<count; returns the sum of the results.
