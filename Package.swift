@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "DiffusionEngine", targets: ["DiffusionEngine"]),
         .library(name: "Samplers", targets: ["Samplers"]),
         .library(name: "Tasks", targets: ["Tasks"]),
+        .library(name: "Plotting", targets: ["Plotting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -22,10 +23,13 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // extern "C" bridge over gnuplot-iostream (libgnuplot-iostream-dev, libboost-iostreams-dev); Swift sees C only.
+        .target(name: "CGnuplot", linkerSettings: [.linkedLibrary("boost_iostreams"), .linkedLibrary("stdc++")]),
         .target(name: "DiffusionCore"),
         .target(name: "DiffusionEngine", dependencies: ["DiffusionCore", "COpenBLAS"]),
         .target(name: "Samplers", dependencies: ["DiffusionCore"]),
         .target(name: "Tasks", dependencies: ["DiffusionCore"]),
+        .target(name: "Plotting", dependencies: ["CGnuplot"]),
         .executableTarget(
             name: "dlab",
             dependencies: [
@@ -41,6 +45,8 @@ let package = Package(
         ),
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "DiffusionCore"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
 )
