@@ -12,10 +12,13 @@ let package = Package(
         .library(name: "DiffusionEngine", targets: ["DiffusionEngine"]),
         .library(name: "Samplers", targets: ["Samplers"]),
         .library(name: "Tasks", targets: ["Tasks"]),
+        .library(name: "Sweeps", targets: ["Sweeps"]),
         .library(name: "Plotting", targets: ["Plotting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -29,7 +32,14 @@ let package = Package(
         .target(name: "DiffusionEngine", dependencies: ["DiffusionCore", "COpenBLAS"]),
         .target(name: "Samplers", dependencies: ["DiffusionCore"]),
         .target(name: "Tasks", dependencies: ["DiffusionCore"]),
-        .target(name: "Plotting", dependencies: ["CGnuplot"]),
+        .target(
+            name: "Sweeps",
+            dependencies: [
+                "DiffusionCore", "DiffusionEngine", "Samplers", "Tasks",
+                .product(name: "GRDB", package: "GRDB.swift"), "Yams",
+            ]
+        ),
+        .target(name: "Plotting", dependencies: ["CGnuplot", "Sweeps"]),
         .executableTarget(
             name: "dlab",
             dependencies: [
@@ -46,6 +56,7 @@ let package = Package(
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "DiffusionCore"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "DiffusionCore"]),
     ],
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17
