@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(
             name: "dlab",
             dependencies: [
-                "DiffusionCore", "DiffusionEngine", "Samplers", "Tasks",
+                "DiffusionCore", "DiffusionEngine", "Samplers", "Tasks", "Sweeps", "Plotting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,7 +56,11 @@ let package = Package(
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "DiffusionCore"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
-        .testTarget(name: "SweepsTests", dependencies: ["Sweeps", "DiffusionCore"]),
+        // Depends on dlab so that `swift test` builds the executable the kill-and-resume test starts.
+        .testTarget(
+            name: "SweepsTests",
+            dependencies: ["Sweeps", "DiffusionCore", "dlab", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17

@@ -6,6 +6,9 @@ struct DLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlab",
         abstract: "DiffusionLab: a workbench for samplers of diffusion language models.",
-        subcommands: [SampleCommand.self, LogitsCommand.self, BenchCommand.self]
+        subcommands: [
+            SampleCommand.self, LogitsCommand.self, BenchCommand.self,
+            SweepCommand.self, ReportCommand.self, PlotCommand.self, MergeCommand.self, ExportCommand.self,
+        ]
     )
 }
