@@ -22,7 +22,7 @@ public struct Heatmap: Figure {
         self.panels = panels
         self.columns = max(1, min(columns, panels.count))
         let rows = (panels.count + self.columns - 1) / max(self.columns, 1)
-        size = (360 * self.columns + 120, 320 * max(rows, 1) + 60)
+        size = (max(360 * self.columns + 120, 720), 320 * max(rows, 1) + 60)
     }
 
     /// One block per panel: `position  step  fraction`, one scan line per step.
@@ -42,7 +42,7 @@ public struct Heatmap: Figure {
     public func plotCommands(dataFile: String) -> String {
         let rows = (panels.count + columns - 1) / columns
         var lines = [
-            "set multiplot layout \(max(rows, 1)),\(columns) title \(gnuplotString(title + " (colour: fraction of examples)"))",
+            "set multiplot layout \(max(rows, 1)),\(columns) title \(gnuplotString(title + " (colour: fraction of examples)")) font \",12\"",
             "set palette defined (0 \"white\", 0.25 \"#9ecae1\", 0.6 \"#3182bd\", 1 \"#08306b\")",
             "set cbrange [0:1]",
             "set xlabel \"canvas position\"",

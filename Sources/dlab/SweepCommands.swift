@@ -71,7 +71,7 @@ struct ReportCommand: ParsableCommand {
         let spec = try options.load()
         let database = try ResultsDatabase(options.databaseURL(spec))
         let aggregates = try database.aggregates()
-        guard !aggregates.isEmpty else { throw ValidationError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
+        guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
     }
 }
@@ -90,7 +90,7 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         let spec = try options.load()
         let database = try ResultsDatabase(options.databaseURL(spec))
-        guard try database.count() > 0 else { throw ValidationError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
+        guard try database.count() > 0 else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         let folder = URL(fileURLWithPath: output).appendingPathComponent(spec.name)
         let files = try ExperimentFigures.write(from: database, to: folder)
         for file in files { print(file.png.path) }
@@ -112,7 +112,7 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let spec = try options.load()
         let sources = shards.isEmpty ? spec.shardDatabases() : shards.map { URL(fileURLWithPath: $0) }
-        guard !sources.isEmpty else { throw ValidationError("no shard databases found beside \(spec.database.path)") }
+        guard !sources.isEmpty else { throw SweepCommandError("no shard databases found beside \(spec.database.path)") }
         let database = try ResultsDatabase(options.databaseURL(spec))
         let counts = try database.merge(from: sources)
         print("merged \(sources.count) databases into \(database.url.path): \(counts.added) rows added, \(counts.skipped) already there")
@@ -183,5 +183,14 @@ final class ProgressBar {
         let total = Int(seconds.rounded())
         return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
             : String(format: "%d:%02d", total / 60, total % 60)
+    }
+}
+
+/// A failure of a sweep command that is not a usage mistake (so no usage text follows it).
+struct SweepCommandError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }
