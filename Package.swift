@@ -55,7 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "SamplersTests", dependencies: ["Samplers", "DiffusionCore"]),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
-        .testTarget(name: "PlottingTests", dependencies: ["Plotting"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Sweeps"]),
         // Depends on dlab so that `swift test` builds the executable the kill-and-resume test starts.
         .testTarget(
             name: "SweepsTests",

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Plotting
+import Sweeps
 
 @Suite struct PlottingTests {
     static func scratchFolder() -> URL {
@@ -76,5 +77,40 @@ extension PlottingTests {
             })
         }
         try Heatmap(title: "order", panels: panels).write(to: folder, name: "sample-order")
+    }
+}
+
+@Suite struct ExperimentFiguresTests {
+    @Test func paretoFrontierKeepsUndominatedPoints() {
+        let points = [(4.0, 60.0), (1.0, 20.0), (2.0, 10.0), (8.0, 55.0), (16.0, 90.0), (2.0, 30.0)]
+            .map { LineChart.Point(x: $0.0, y: $0.1, low: $0.1, high: $0.1) }
+        #expect(ExperimentFigures.paretoFrontier(points).map(\.x) == [1, 2, 4, 16])
+    }
+
+    @Test func figuresFromADatabase() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try ResultsDatabase(folder.appendingPathComponent("results.sqlite"))
+        for (config, budget) in [("a", 1), ("a", 4), ("b", 1), ("b", 4)] {
+            for index in 0 ..< 10 {
+                try database.insert(ExampleResult(
+                    runKey: "\(config)\(budget)", experiment: "t", model: "m", task: "sudoku4", taskVersion: 1,
+                    split: "eval", taskSeed: 0, exampleIndex: index, sampler: config, samplerParameters: "{}",
+                    samplerConfig: config, stepBudget: budget, seed: 0, repeatIndex: 0, generationLength: 4,
+                    blockLength: nil, prompt: "p", output: "o", reference: "o", score: index < budget * 2 ? 1 : 0,
+                    nfe: budget, stepsRun: budget, tokensPerForward: 4 / Double(budget), wallSeconds: 0.001 * Double(budget),
+                    commitSteps: (0 ..< 4).map { min($0, budget - 1) }, gitCommit: "x", dlabVersion: "0"))
+            }
+        }
+        let files = try ExperimentFigures.write(from: database, to: folder.appendingPathComponent("plots"))
+        #expect(files.map(\.png.lastPathComponent) == [
+            "sudoku4-accuracy-vs-steps.png", "sudoku4-accuracy-vs-nfe.png", "sudoku4-accuracy-vs-time.png",
+            "sudoku4-commit-order.png",
+        ])
+        for file in files {
+            #expect(FileManager.default.fileExists(atPath: file.svg.path))
+        }
+        let data = try String(contentsOf: files[0].data, encoding: .utf8)
+        #expect(data.contains("# a\n") && data.contains("# Pareto frontier"))
     }
 }
