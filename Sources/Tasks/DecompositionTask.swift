@@ -19,7 +19,8 @@ public struct DecompositionTask: EvaluationTask {
         drawExample(split: split, index: index, seed: seed) { rng in
             let n = rng.nextInt(below: 1000)
             let a = rng.nextInt(below: n + 1)
-            return ("D" + Layout.padded(n, width: 3) + "=", Layout.padded(a, width: 3) + "+" + Layout.padded(n - a, width: 3))
+            let answer = Layout.padded(a, width: 3) + "+" + Layout.padded(n - a, width: 3)
+            return ("D" + Layout.padded(n, width: 3) + "=", answer)
         }
     }
 

@@ -21,12 +21,19 @@ struct SudokuBoard: Sendable {
 
     // MARK: Layout
 
+    // Built from bytes: generation makes ~8 candidate prompts per eval example, so this is on the hot path.
     func prompt(_ puzzle: [Int]) -> String {
-        marker + String(puzzle.map { $0 == 0 ? "." : Character(String($0)) }) + "="
+        var bytes = Array(marker.utf8)
+        bytes.reserveCapacity(cellCount + 2)
+        for value in puzzle {
+            bytes.append(value == 0 ? UInt8(ascii: ".") : Layout.zero + UInt8(truncatingIfNeeded: value))
+        }
+        bytes.append(UInt8(ascii: "="))
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func answer(_ grid: [Int]) -> String {
-        grid.map(String.init).joined()
+        String(decoding: grid.map { Layout.zero + UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
     }
 
     /// The puzzle (0 for blanks) of a well-formed prompt.
@@ -47,11 +54,14 @@ struct SudokuBoard: Sendable {
     }
 
     /// `grid` with `blanks` random cells set to 0 (each set of that size equally likely).
+    /// A partial Fisher–Yates shuffle: only the first `blanks` positions need drawing.
     func blanking(_ grid: [Int], blanks: Int, rng: inout SeededGenerator) -> [Int] {
         var order = Array(0 ..< cellCount)
-        rng.shuffle(&order)
         var puzzle = grid
-        for cell in order.prefix(blanks) { puzzle[cell] = 0 }
+        for i in 0 ..< min(blanks, cellCount) {
+            order.swapAt(i, i + rng.nextInt(below: cellCount - i))
+            puzzle[order[i]] = 0
+        }
         return puzzle
     }
 
@@ -89,12 +99,11 @@ struct SudokuBoard: Sendable {
 
     // MARK: Search
 
-    /// Depth-first search over the blanks of `puzzle` in cell order, with candidates tried in the order that
-    /// `order` gives (identity for enumeration, a seeded shuffle for random grids). `visit` gets each complete
-    /// grid and returns false to stop. Bitmasks of used values per row, column and box keep it fast.
-    func search(
-        _ puzzle: [Int], order: (inout [Int]) -> Void, visit: ([Int]) -> Bool
-    ) {
+    /// Depth-first search over the blanks of `puzzle` in cell order. At each cell, `pick(count)` chooses which of
+    /// the `count` remaining candidates to try next, by rank in increasing value (always 0 for lexicographic
+    /// enumeration, a seeded draw for random grids). `visit` gets each complete grid and returns false to stop.
+    /// Bitmasks of used values per row, column and box keep it allocation-free in the inner loop.
+    func search(_ puzzle: [Int], pick: (Int) -> Int, visit: ([Int]) -> Bool) {
         var grid = puzzle
         var rows = [Int](repeating: 0, count: side)
         var columns = rows
@@ -109,18 +118,21 @@ struct SudokuBoard: Sendable {
             boxes[b] |= bit
         }
         let blanks = (0 ..< cellCount).filter { grid[$0] == 0 }
+        let places = blanks.map { ($0 / side, $0 % side, box(of: $0)) }
+        let all = ((1 << side) - 1) << 1  // bits 1…side
 
         // Returns false once `visit` asked to stop.
         func fill(_ k: Int) -> Bool {
             if k == blanks.count { return visit(grid) }
-            let cell = blanks[k]
-            let (r, c, b) = (cell / side, cell % side, box(of: cell))
-            let used = rows[r] | columns[c] | boxes[b]
-            var candidates = (1 ... side).filter { used & (1 << $0) == 0 }
-            order(&candidates)
-            for value in candidates {
-                let bit = 1 << value
-                grid[cell] = value
+            let (r, c, b) = places[k]
+            var remaining = all & ~(rows[r] | columns[c] | boxes[b])
+            while remaining != 0 {
+                // The `rank`-th lowest set bit of `remaining`: clear the `rank` lowest, take the next.
+                var rest = remaining
+                for _ in 0 ..< pick(remaining.nonzeroBitCount) { rest &= rest - 1 }
+                let bit = rest & -rest
+                remaining &= ~bit
+                grid[blanks[k]] = bit.trailingZeroBitCount
                 rows[r] |= bit
                 columns[c] |= bit
                 boxes[b] |= bit
@@ -128,7 +140,7 @@ struct SudokuBoard: Sendable {
                 rows[r] &= ~bit
                 columns[c] &= ~bit
                 boxes[b] &= ~bit
-                grid[cell] = 0
+                grid[blanks[k]] = 0
                 if !goOn { return false }
             }
             return true
@@ -140,7 +152,7 @@ struct SudokuBoard: Sendable {
     func solutions(of puzzle: [Int], limit: Int = .max) -> [[Int]] {
         var found: [[Int]] = []
         guard limit > 0 else { return found }
-        search(puzzle, order: { _ in }) { grid in
+        search(puzzle, pick: { _ in 0 }) { grid in
             found.append(grid)
             return found.count < limit
         }
@@ -151,7 +163,7 @@ struct SudokuBoard: Sendable {
     func randomGrid(rng: inout SeededGenerator) -> [Int] {
         var result: [Int] = []
         var local = rng
-        search([Int](repeating: 0, count: cellCount), order: { local.shuffle(&$0) }) { grid in
+        search([Int](repeating: 0, count: cellCount), pick: { local.nextInt(below: $0) }) { grid in
             result = grid
             return false
         }

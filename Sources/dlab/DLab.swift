@@ -7,7 +7,7 @@ struct DLab: ParsableCommand {
         commandName: "dlab",
         abstract: "DiffusionLab: a workbench for samplers of diffusion language models.",
         subcommands: [
-            SampleCommand.self, LogitsCommand.self, BenchCommand.self,
+            SampleCommand.self, LogitsCommand.self, BenchCommand.self, TasksCommand.self,
             SweepCommand.self, ReportCommand.self, PlotCommand.self, MergeCommand.self, ExportCommand.self,
         ]
     )

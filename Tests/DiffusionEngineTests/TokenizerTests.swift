@@ -24,3 +24,29 @@ import Testing
         #expect(throws: TokenizerError.self) { try tokenizer.encode("A\u{1F600}") }
     }
 }
+
+/// A byte-level BPE tokenizer trained with Hugging Face `tokenizers` (as GPT-2, Qwen and LLaDA ship), against
+/// the library's own encodings (Experiments/models/tools/make_tokenizer_fixtures.py): ids identical, decoding
+/// identical, in both merge formats.
+@Suite struct ByteLevelBPETests {
+    struct Golden: Decodable {
+        struct Case: Decodable {
+            let text: String
+            let ids: [Int]
+            let decoded: String
+        }
+        let cases: [Case]
+    }
+
+    @Test(arguments: ["byte-level-bpe.json", "byte-level-bpe-legacy-merges.json"])
+    func encodingsMatchHuggingFace(file: String) throws {
+        let folder = Fixtures.folder("tokenizers")
+        let tokenizer = try HFTokenizer(contentsOf: folder.appendingPathComponent(file))
+        let golden = try JSONDecoder().decode(Golden.self, from: Data(contentsOf: folder.appendingPathComponent("golden.json")))
+        #expect(golden.cases.count >= 7)
+        for item in golden.cases {
+            #expect(try tokenizer.encode(item.text) == item.ids, "\(item.text.debugDescription)")
+            #expect(tokenizer.decode(item.ids) == item.decoded)
+        }
+    }
+}

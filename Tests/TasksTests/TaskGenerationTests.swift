@@ -79,7 +79,9 @@ struct TaskGenerationTests {
             SplitAssignment.split(of: AdditionTask.prompt(n, 9_999 - n)) == .eval
         }.count
         #expect((1_000 ... 1_500).contains(evalCount))
-        let decompEval = (0 ..< 1000).filter { SplitAssignment.split(of: "D" + Layout.padded($0, width: 3) + "=") == .eval }
+        let decompEval = (0 ..< 1000).filter {
+            SplitAssignment.split(of: "D" + Layout.padded($0, width: 3) + "=") == .eval
+        }
         #expect((80 ... 170).contains(decompEval.count))
     }
 

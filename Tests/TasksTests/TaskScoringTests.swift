@@ -56,7 +56,8 @@ struct TaskScoringTests {
         #expect(task.score(prompt: "D999=", output: "999+000") == 1)
         // Every a in 0…n gives a valid answer.
         let valid = (0 ... 123).filter {
-            task.score(prompt: "D123=", output: Layout.padded($0, width: 3) + "+" + Layout.padded(123 - $0, width: 3)) == 1
+            let answer = Layout.padded($0, width: 3) + "+" + Layout.padded(123 - $0, width: 3)
+            return task.score(prompt: "D123=", output: answer) == 1
         }
         #expect(valid.count == 124)
     }

@@ -59,16 +59,21 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--only", nargs="*")
+    ap.add_argument("--model", help="also time a model folder (e.g. Experiments/models/tiny-llada-moe) at 64/256/1024 tokens")
     args = ap.parse_args()
     print(f"torch {torch.__version__} threads {torch.get_num_threads()}", flush=True)
-    for name, (spec, lengths) in CONFIGS.items():
-        if args.only and name not in args.only:
-            continue
-        model, cfg = build(spec)
+    runs = [(name, spec, lengths) for name, (spec, lengths) in CONFIGS.items() if not args.only or name in args.only]
+    if args.model:
+        runs.insert(0, (os.path.basename(os.path.normpath(args.model)), args.model, [64, 256, 1024]))
+    for name, spec, lengths in runs:
+        if isinstance(spec, str):
+            model, cfg = lladamoe.load_hf_folder(spec)
+        else:
+            model, cfg = build(spec)
         n = sum(p.numel() for p in model.parameters())
         print(f"config {name} {json.dumps(cfg, separators=(',', ':'))} params={n} active={active_params(cfg)}",
               flush=True)
-        for T in lengths:
+        for T in [t for t in lengths if t <= cfg["max_position_embeddings"]]:
             ids = torch.randint(3, cfg["vocab_size"], (1, T), generator=torch.Generator().manual_seed(T))
             for attn in ("eager", "sdpa"):
                 lladamoe.USE_SDPA = attn == "sdpa"

@@ -8,8 +8,7 @@ public enum RMSNorm {
         for r in 0 ..< rows {
             let row = x + r * width
             let out = y + r * width
-            var sumOfSquares: Float = 0
-            for i in 0 ..< width { sumOfSquares += row[i] * row[i] }
+            let sumOfSquares = VectorMath.sumOfSquares(row, count: width)
             let scale = 1 / (sumOfSquares / Float(width) + eps).squareRoot()
             for i in 0 ..< width { out[i] = weight[i] * (row[i] * scale) }
         }

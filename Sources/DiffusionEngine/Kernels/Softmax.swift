@@ -9,12 +9,7 @@ public enum Softmax {
                 for i in 0 ..< width { row[i] = 0 }
                 continue
             }
-            var sum: Float = 0
-            for i in 0 ..< width {
-                let e = expf(row[i] - maximum)
-                row[i] = e
-                sum += e
-            }
+            let sum = VectorMath.expInPlace(row, count: width, shift: maximum)
             let inverse = 1 / sum
             for i in 0 ..< width { row[i] *= inverse }
         }

@@ -29,10 +29,7 @@ public struct SwiGLUWeights: Sendable {
         let upped = scratch + rows * f
         MatMul.linear(x, rows: rows, inner: width, weight: gate.pointer, outer: f, into: gated)
         MatMul.linear(x, rows: rows, inner: width, weight: up.pointer, outer: f, into: upped)
-        for i in 0 ..< rows * f {
-            let g = gated[i]
-            gated[i] = g / (1 + expf(-g)) * upped[i]
-        }
+        VectorMath.siluGate(gated, upped, count: rows * f)
         MatMul.linear(gated, rows: rows, inner: f, weight: down.pointer, outer: width, into: y, accumulate: accumulate)
     }
 

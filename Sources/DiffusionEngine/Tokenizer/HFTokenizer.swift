@@ -2,9 +2,9 @@ import DiffusionCore
 import Foundation
 
 /// A Hugging Face `tokenizer.json` tokenizer: added (special) tokens matched first, then the pre-tokenizer, then
-/// the model's vocabulary. Supported here: the WordLevel model with Split (regex) / Whitespace / Sequence
-/// pre-tokenizers and the Fuse decoder — what the shipped character-level models use. Other model types are
-/// refused with an error naming the field.
+/// the model. Supported: the WordLevel model (the shipped character-level models) and the BPE model (byte-level
+/// as GPT-2/Qwen/LLaDA ship it, or with byte fallback); Split (regex), Whitespace, ByteLevel and Sequence
+/// pre-tokenizers; Fuse and ByteLevel decoders. Anything else is refused with an error naming the field.
 public struct HFTokenizer: Sendable {
     public let vocabulary: [String: TokenID]
     public let tokens: [TokenID: String]
@@ -12,8 +12,15 @@ public struct HFTokenizer: Sendable {
     let addedTokens: [(content: String, id: TokenID, special: Bool)]
     let preTokenizer: PreTokenizer
     let unknownID: TokenID?
-    let fuseOnDecode: Bool
+    let bpe: BPEModel?
+    let decoder: Decoder
     public let file: String
+
+    enum Decoder: Sendable {
+        case joinWithSpaces  // no decoder: Hugging Face joins tokens with spaces
+        case fuse
+        case byteLevel
+    }
 
     public init(contentsOf url: URL) throws {
         try self.init(json: try JSONValue.read(url), file: url.path)
@@ -24,8 +31,8 @@ public struct HFTokenizer: Sendable {
         let root = try JSONFields(json, file: file)
         let model = try root.object("model")
         let type = try model.optionalString("type") ?? "WordLevel"
-        guard type == "WordLevel" else {
-            throw ModelFileError(file: file, "field 'model.type' is '\(type)'; supported: WordLevel")
+        guard type == "WordLevel" || type == "BPE" else {
+            throw ModelFileError(file: file, "field 'model.type' is '\(type)'; supported: WordLevel, BPE")
         }
         var vocabulary: [String: TokenID] = [:]
         for (piece, value) in try model.object("vocab").values {
@@ -48,13 +55,16 @@ public struct HFTokenizer: Sendable {
         self.tokens = tokens
         addedTokens = added.sorted { $0.0.count > $1.0.count }
         unknownID = try model.optionalString("unk_token").flatMap { vocabulary[$0] }
+        bpe = type == "BPE" ? try BPEModel(fields: model, vocabulary: vocabulary) : nil
         preTokenizer = try PreTokenizer(root.present("pre_tokenizer"), file: file, path: "pre_tokenizer")
         if let decoder = try root.optionalObject("decoder") {
-            let kind = try decoder.string("type")
-            guard kind == "Fuse" else { throw ModelFileError(file: file, "field 'decoder.type' is '\(kind)'; supported: Fuse") }
-            fuseOnDecode = true
+            switch try decoder.string("type") {
+            case "Fuse": self.decoder = .fuse
+            case "ByteLevel": self.decoder = .byteLevel
+            case let kind: throw ModelFileError(file: file, "field 'decoder.type' is '\(kind)'; supported: Fuse, ByteLevel")
+            }
         } else {
-            fuseOnDecode = false
+            decoder = .joinWithSpaces
         }
     }
 
@@ -68,7 +78,12 @@ public struct HFTokenizer: Sendable {
         var plain = ""
         func flushPlain() throws {
             for piece in preTokenizer.split(plain) {
-                if let id = vocabulary[piece] {
+                if let bpe {
+                    guard let pieceIDs = bpe.tokenize(piece) else {
+                        throw TokenizerError(message: "'\(piece)' has no tokens in the vocabulary of \(file)")
+                    }
+                    ids.append(contentsOf: pieceIDs)
+                } else if let id = vocabulary[piece] {
                     ids.append(id)
                 } else if let unknownID {
                     ids.append(unknownID)
@@ -98,8 +113,11 @@ public struct HFTokenizer: Sendable {
             if skipSpecial && special.contains(id) { return nil }
             return tokens[id] ?? "<\(id)?>"
         }
-        // Without a decoder, Hugging Face joins tokens with spaces.
-        return pieces.joined(separator: fuseOnDecode ? "" : " ")
+        switch decoder {
+        case .joinWithSpaces: return pieces.joined(separator: " ")
+        case .fuse: return pieces.joined()
+        case .byteLevel: return ByteLevel.decode(pieces.joined())
+        }
     }
 }
 
@@ -112,6 +130,8 @@ public struct TokenizerError: Error, CustomStringConvertible {
 indirect enum PreTokenizer: Sendable {
     case none
     case split(NSRegularExpressionBox, removeMatches: Bool)
+    /// Optional GPT-2 regex split, then every byte as its printable character (see `ByteLevel`).
+    case byteLevel(NSRegularExpressionBox?, addPrefixSpace: Bool)
     case sequence([PreTokenizer])
 
     init(_ json: JSONValue?, file: String, path: String) throws {
@@ -134,12 +154,16 @@ indirect enum PreTokenizer: Sendable {
             self = .split(try NSRegularExpressionBox(regex, file: file, path: path), removeMatches: behavior == "Removed")
         case "Whitespace":
             self = .split(try NSRegularExpressionBox(#"\w+|[^\w\s]+"#, file: file, path: path), removeMatches: false)
+        case "ByteLevel":
+            let useRegex = try fields.optionalBool("use_regex") ?? true
+            let regex = useRegex ? try NSRegularExpressionBox(ByteLevel.pattern, file: file, path: path) : nil
+            self = .byteLevel(regex, addPrefixSpace: try fields.optionalBool("add_prefix_space") ?? false)
         case "Sequence":
             self = .sequence(try fields.array("pretokenizers").enumerated().map {
                 try PreTokenizer($0.element, file: file, path: "\(path).pretokenizers[\($0.offset)]")
             })
         default:
-            throw ModelFileError(file: file, "field '\(path).type' is '\(type)'; supported: Split, Whitespace, Sequence")
+            throw ModelFileError(file: file, "field '\(path).type' is '\(type)'; supported: Split, Whitespace, ByteLevel, Sequence")
         }
     }
 
@@ -149,20 +173,29 @@ indirect enum PreTokenizer: Sendable {
             return text.isEmpty ? [] : [text]
         case .sequence(let steps):
             return steps.reduce([text]) { pieces, step in pieces.flatMap { step.split($0) } }
+        case .byteLevel(let box, let addPrefixSpace):
+            let prefixed = addPrefixSpace && !text.hasPrefix(" ") ? " " + text : text
+            let pieces = box.map { PreTokenizer.split(prefixed, by: $0, removeMatches: false) } ?? [prefixed]
+            return pieces.map(ByteLevel.encode)
         case .split(let box, let removeMatches):
-            let whole = text as NSString
-            var pieces: [String] = []
-            var cursor = 0
-            for match in box.regex.matches(in: text, range: NSRange(location: 0, length: whole.length)) {
-                if match.range.location > cursor {
-                    pieces.append(whole.substring(with: NSRange(location: cursor, length: match.range.location - cursor)))
-                }
-                if !removeMatches, match.range.length > 0 { pieces.append(whole.substring(with: match.range)) }
-                cursor = match.range.location + match.range.length
-            }
-            if cursor < whole.length { pieces.append(whole.substring(from: cursor)) }
-            return pieces
+            return PreTokenizer.split(text, by: box, removeMatches: removeMatches)
         }
+    }
+
+    /// The pieces of `text` between and at the matches of `box` (matches dropped when `removeMatches`).
+    static func split(_ text: String, by box: NSRegularExpressionBox, removeMatches: Bool) -> [String] {
+        let whole = text as NSString
+        var pieces: [String] = []
+        var cursor = 0
+        for match in box.regex.matches(in: text, range: NSRange(location: 0, length: whole.length)) {
+            if match.range.location > cursor {
+                pieces.append(whole.substring(with: NSRange(location: cursor, length: match.range.location - cursor)))
+            }
+            if !removeMatches, match.range.length > 0 { pieces.append(whole.substring(with: match.range)) }
+            cursor = match.range.location + match.range.length
+        }
+        if cursor < whole.length { pieces.append(whole.substring(from: cursor)) }
+        return pieces
     }
 }
 

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Tasks
+
+/// `dlab tasks`: list the built-in tasks, show examples, export training data as JSONL.
+///
+/// The export feeds the training scripts of the tiny models, so the examples a model is trained on come from
+/// the same generators (and the same train/eval split) that the workbench evaluates with.
+struct TasksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tasks",
+        abstract: "List, show and export the built-in tasks.",
+        subcommands: [List.self, Show.self, Export.self]
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the built-in tasks.")
+
+        func run() {
+            let width = TaskRegistry.names.map(\.count).max() ?? 0
+            print("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  version  prompt  answer  summary")
+            for task in TaskRegistry.all {
+                let name = task.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                let numbers = "\(pad(task.version, 7))  \(pad(task.promptLength, 6))  \(pad(task.answerLength, 6))"
+                print("\(name)  \(numbers)  \(task.summary)")
+            }
+        }
+
+        private func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: " ", count: max(0, width - text.count)) + text
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a task's layout and a few examples.")
+
+        @Argument(help: "Task name (see `dlab tasks list`).")
+        var name: String
+        @Option(help: "Split: train or eval.")
+        var split: String = "eval"
+        @Option(help: "Seed of the generator.")
+        var seed: UInt64 = 0
+        @Option(help: "First example index.")
+        var index: Int = 0
+        @Option(help: "Number of examples.")
+        var count: Int = 3
+
+        func validate() throws {
+            guard index >= 0, count >= 0 else { throw ValidationError("--index and --count must be non-negative.") }
+            _ = try parseSplit(split)
+        }
+
+        func run() throws {
+            let task = try TaskRegistry.task(named: name)
+            let split = try parseSplit(split)
+            print("\(task.name) v\(task.version): \(task.summary)")
+            print("layout: prompt \(task.promptLength) chars, answer \(task.answerLength) chars")
+            for example in task.examples(split: split, seed: seed, count: count, start: index) {
+                print("\(split.rawValue)[\(example.index)] seed \(seed): \(example.prompt) -> \(example.answer)")
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write examples as JSONL.",
+            discussion: """
+                One JSON object per line with the keys answer, index, prompt, split, task, version (sorted). \
+                Example i depends only on (task, split, seed, i), so exports with different counts agree on \
+                the examples they share.
+                """
+        )
+
+        @Argument(help: "Task name (see `dlab tasks list`).")
+        var name: String
+        @Option(help: "Split: train or eval (required, so eval data is never exported for training by default).")
+        var split: String
+        @Option(help: "Seed of the generator.")
+        var seed: UInt64 = 0
+        @Option(help: "Number of examples.")
+        var count: Int
+        @Option(help: "First example index.")
+        var start: Int = 0
+        @Option(help: "Output file (default: standard output).")
+        var output: String?
+
+        func validate() throws {
+            guard start >= 0, count >= 0 else { throw ValidationError("--start and --count must be non-negative.") }
+            _ = try parseSplit(split)
+        }
+
+        func run() throws {
+            let task = try TaskRegistry.task(named: name)
+            let split = try parseSplit(split)
+            let sink: FileHandle
+            if let output {
+                guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                    throw ValidationError("cannot create output file '\(output)'.")
+                }
+                sink = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            } else {
+                sink = FileHandle.standardOutput
+            }
+            defer { if output != nil { try? sink.close() } }
+
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            var buffer = Data()
+            for i in start ..< start + count {
+                buffer.append(try encoder.encode(task.example(split: split, index: i, seed: seed)))
+                buffer.append(0x0A)
+                if buffer.count >= 1 << 20 {
+                    try sink.write(contentsOf: buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try sink.write(contentsOf: buffer)
+        }
+    }
+}
+
+/// The split named on the command line.
+private func parseSplit(_ text: String) throws -> Split {
+    guard let split = Split(rawValue: text) else {
+        throw ValidationError("unknown split '\(text)'; use train or eval.")
+    }
+    return split
+}
