@@ -70,7 +70,7 @@ public enum ExperimentFigures {
             LineChart.Series(name: config, points: points.filter { $0.samplerConfig == config }.map(point))
         }
         return LineChart(title: title, xLabel: axis.label, yLabel: "accuracy (%), 95% Wilson interval",
-                         logXBase: axis == .time ? 10 : 2, yRange: 0 ... 100, series: series,
+                         logXBase: axis == .time ? 10 : 2, yRange: -2 ... 102, series: series,
                          frontier: paretoFrontier(points.map(point)))
     }
 

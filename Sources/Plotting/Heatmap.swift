@@ -44,7 +44,7 @@ public struct Heatmap: Figure {
         var lines = [
             "set multiplot layout \(max(rows, 1)),\(columns) title \(gnuplotString(title + " (colour: fraction of examples)")) font \",12\"",
             "set palette defined (0 \"white\", 0.25 \"#9ecae1\", 0.6 \"#3182bd\", 1 \"#08306b\")",
-            "set cbrange [0:1]",
+            "set cbrange [0:*]",
             "set xlabel \"canvas position\"",
             "set ylabel \"step of commit\"",
             "set tics out",

@@ -29,7 +29,7 @@ public struct LineChart: Figure {
     public var logXBase: Int?
     public var yRange: ClosedRange<Double>?
     public var series: [Series]
-    /// Points of the frontier, drawn as a dashed line with open circles; empty for none.
+    /// Points of the frontier, drawn as a dashed staircase with open circles; empty for none.
     public var frontier: [Point]
     public var size: (width: Int, height: Int) = (960, 640)
 
@@ -76,7 +76,9 @@ public struct LineChart: Figure {
             "\(gnuplotString(dataFile)) index \(index) using 1:2:3:4 with yerrorlines lt \(index + 1) lw 1.5 pt 7 ps 0.8 title \(gnuplotString(series.name))"
         }
         if !frontier.isEmpty {
-            plots.append("\(gnuplotString(dataFile)) index \(series.count) using 1:2 with linespoints dt 2 lw 2 lc rgb \"black\" pt 6 ps 2 title \"Pareto frontier\"")
+            // A staircase: what is reachable at a cost is the best accuracy of any point that costs no more.
+            plots.append("\(gnuplotString(dataFile)) index \(series.count) using 1:2 with steps dt 2 lw 2 lc rgb \"black\" title \"Pareto frontier\"")
+            plots.append("\(gnuplotString(dataFile)) index \(series.count) using 1:2 with points pt 6 ps 2 lc rgb \"black\" notitle")
         }
         if plots.isEmpty { plots = ["NaN notitle"] }
         lines.append("plot " + plots.joined(separator: ", \\\n     "))

@@ -14,10 +14,15 @@ public struct SweepProgress: Sendable {
     /// Mean score of the examples written in this session.
     public var runningAccuracy: Double
     public var currentRun: String
+    /// Work in nominal forward passes (the step budgets of the examples), done and to do: the ETA's measure,
+    /// since an example at 16 steps costs about 16 times one at 1 step.
+    public var workDone: Int
+    public var workToDo: Int
 
     public var examplesPerSecond: Double { secondsElapsed > 0 ? Double(examplesDone) / secondsElapsed : 0 }
     public var secondsLeft: Double? {
-        examplesPerSecond > 0 ? Double(examplesToDo - examplesDone) / examplesPerSecond : nil
+        guard workDone > 0, secondsElapsed > 0 else { return nil }
+        return Double(workToDo - workDone) * secondsElapsed / Double(workDone)
     }
 }
 
@@ -52,8 +57,9 @@ public struct SweepRunner {
         }
         let toDo = pending.reduce(0) { $0 + $1.1.count }
         let skipped = runs.reduce(0) { $0 + $1.exampleCount } - toDo
+        let work = pending.reduce(0) { $0 + $1.0.stepBudget * $1.1.count }
         var state = SweepProgress(runsDone: 0, runsTotal: runs.count, examplesDone: 0, examplesToDo: toDo,
-                                  secondsElapsed: 0, runningAccuracy: 0, currentRun: "")
+                                  secondsElapsed: 0, runningAccuracy: 0, currentRun: "", workDone: 0, workToDo: work)
         var scoreSum = 0.0
         let start = ContinuousClock.now
         var folders: [URL: ModelFolder] = [:]
@@ -77,6 +83,7 @@ public struct SweepRunner {
                 try database.insert(result)
                 scoreSum += result.score
                 state.examplesDone += 1
+                state.workDone += run.stepBudget
                 state.runningAccuracy = scoreSum / Double(state.examplesDone)
                 state.secondsElapsed = seconds(since: start)
                 progress(state)
