@@ -136,13 +136,18 @@ struct ExportCommand: ParsableCommand {
         guard let format = ExportFormat(rawValue: format) else { throw ValidationError("--format must be csv or jsonl, got '\(format)'") }
         let spec = try options.load()
         let database = try ResultsDatabase(options.databaseURL(spec))
-        var text = ""
-        try database.export(format, to: &text)
+        let handle: FileHandle
         if let output {
-            try text.write(toFile: output, atomically: true, encoding: .utf8)
+            guard FileManager.default.createFile(atPath: output, contents: nil) else {
+                throw SweepCommandError("cannot create \(output)")
+            }
+            handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         } else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            handle = FileHandle.standardOutput
         }
+        var stream = BufferedOutput(handle: handle)
+        try database.export(format, to: &stream)
+        stream.flush()
     }
 }
 
@@ -192,5 +197,21 @@ struct SweepCommandError: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
+    }
+}
+
+/// Rows go out in chunks as they are read, so an export never holds the whole database in memory.
+struct BufferedOutput: TextOutputStream {
+    let handle: FileHandle
+    var buffer = ""
+
+    mutating func write(_ text: String) {
+        buffer += text
+        if buffer.utf8.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        handle.write(Data(buffer.utf8))
+        buffer = ""
     }
 }
