@@ -10,7 +10,7 @@ import Yams
 /// tasks:
 ///   - {name: sudoku4, examples: 200, seed: 0}      # optional: split (eval), steps (overrides the list below)
 /// samplers:
-///   - name: llada-low-confidence
+///   - name: llada_low_confidence
 ///     parameters: {threshold: [0.7, 0.9]}  # a list is a grid axis
 /// steps: [1, 2, 4, 8, 16]                # step budgets, the x-axis; clamped to the canvas length
 /// block_length: 16                       # optional, default the whole canvas

@@ -2,54 +2,6 @@ import DiffusionCore
 import Foundation
 import Samplers
 
-/// A sampler parameter's value from an experiment file.
-public enum ParameterValue: Hashable, Sendable, Codable, CustomStringConvertible {
-    case int(Int)
-    case double(Double)
-    case bool(Bool)
-    case string(String)
-
-    public var description: String {
-        switch self {
-        case .int(let value): return String(value)
-        case .double(let value): return String(value)
-        case .bool(let value): return String(value)
-        case .string(let value): return value
-        }
-    }
-
-    public var intValue: Int? {
-        if case .int(let value) = self { return value }
-        return nil
-    }
-
-    public var doubleValue: Double? {
-        switch self {
-        case .int(let value): return Double(value)
-        case .double(let value): return value
-        default: return nil
-        }
-    }
-
-    public init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int.self) { self = .int(value) }
-        else if let value = try? container.decode(Double.self) { self = .double(value) }
-        else { self = .string(try container.decode(String.self)) }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .int(let value): try container.encode(value)
-        case .double(let value): try container.encode(value)
-        case .bool(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        }
-    }
-}
-
 /// Parameters as canonical JSON (sorted keys): the same parameters always give the same text, so it can be
 /// part of a run key and a database column.
 public func canonicalJSON(_ parameters: [String: ParameterValue]) -> String {
@@ -75,8 +27,18 @@ public struct SweepSampler: Sendable {
     }
 }
 
-/// Where experiment files find their samplers by name. `builtIn` wires the samplers that exist today; the
-/// sampler registry replaces it with one line once it lands (`SamplerCatalog(names:make:)` over the registry).
+/// Where experiment files find their samplers by name. `builtIn` wires the samplers that exist today; once the
+/// sampler registry lands it becomes an adapter over it, along these lines:
+/// ```swift
+/// SamplerCatalog(names: registry.names) { name, parameters, blockLength in
+///     var parameters = parameters
+///     if let blockLength, parameters["block_length"] == nil { parameters["block_length"] = .int(blockLength) }
+///     let sampler = try registry.sampler(named: name, parameters: parameters)
+///     return SweepSampler(name: name, parameters: parameters) { prompt, length, steps, denoiser, rng in
+///         try sampler.run(prompt: prompt, length: length, steps: steps, denoiser: denoiser, rng: &rng)
+///     }
+/// }
+/// ```
 public struct SamplerCatalog: Sendable {
     public typealias Make = @Sendable (_ name: String, _ parameters: [String: ParameterValue], _ blockLength: Int?) throws
         -> SweepSampler
@@ -91,12 +53,12 @@ public struct SamplerCatalog: Sendable {
     }
 
     /// LLaDA's low-confidence remasking sampler (no parameters besides the spec's block length).
-    public static let builtIn = SamplerCatalog(names: ["llada-low-confidence"]) { name, parameters, blockLength in
-        guard name == "llada-low-confidence" else {
-            throw SamplerSeamError("unknown sampler '\(name)'; known samplers: llada-low-confidence")
+    public static let builtIn = SamplerCatalog(names: ["llada_low_confidence"]) { name, parameters, blockLength in
+        guard name == "llada_low_confidence" else {
+            throw SamplerSeamError("unknown sampler '\(name)'; known samplers: llada_low_confidence")
         }
         if let unknown = parameters.keys.sorted().first {
-            throw SamplerSeamError("llada-low-confidence takes no parameter '\(unknown)'")
+            throw SamplerSeamError("llada_low_confidence takes no parameter '\(unknown)'")
         }
         if let blockLength, blockLength <= 0 { throw SamplerSeamError("block length must be positive, got \(blockLength)") }
         return SweepSampler(name: name, parameters: parameters) { prompt, length, steps, denoiser, _ in

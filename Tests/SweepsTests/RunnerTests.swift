@@ -24,7 +24,7 @@ func writeSweepSpec(examples: Int, name: String = "sweep") throws -> URL {
           - {name: addition, examples: \(examples), seed: 3}
           - {name: decomp, examples: \(examples / 2)}
         samplers:
-          - name: llada-low-confidence
+          - name: llada_low_confidence
         steps: [1, 2, 4, 8]
         seeds: [0, 1]
         """.write(to: file, atomically: true, encoding: .utf8)

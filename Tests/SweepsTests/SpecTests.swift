@@ -33,7 +33,7 @@ func specError(_ yaml: String) -> SpecError? {
             examples: 2
             steps: [1, 100]
         samplers:
-          - name: llada-low-confidence
+          - name: llada_low_confidence
         steps: [1, 2, 8]
         seeds: [0, 1]
         repeats: 2
@@ -41,7 +41,7 @@ func specError(_ yaml: String) -> SpecError? {
 
     @Test func validSpecExpandsToTheGrid() throws {
         let spec = try spec(Self.valid)
-        #expect(spec.name == "small" && spec.tasks.count == 2 && spec.samplers.map(\.label) == ["llada-low-confidence"])
+        #expect(spec.name == "small" && spec.tasks.count == 2 && spec.samplers.map(\.label) == ["llada_low_confidence"])
         #expect(spec.database.path == "/tmp/results/small.sqlite")
         let runs = spec.runs()
         // addition (length 5): budgets 1, 2, 5 (8 clamped); decomp (length 7): 1, 7; × 2 seeds.
@@ -49,7 +49,7 @@ func specError(_ yaml: String) -> SpecError? {
         #expect(runs.map(\.index) == Array(0 ..< 10))
         #expect(Set(runs.map(\.key)).count == runs.count)
         #expect(runs[0].exampleCount == 6)
-        #expect(runs[0].key == "llada-moe-parity|addition@v1/eval/seed7|llada-low-confidence{}|steps1|seed0|len5|blockall")
+        #expect(runs[0].key == "llada-moe-parity|addition@v1/eval/seed7|llada_low_confidence{}|steps1|seed0|len5|blockall")
     }
 
     @Test func shardsPartitionTheGrid() throws {
@@ -66,7 +66,7 @@ func specError(_ yaml: String) -> SpecError? {
         let unknownKey = specError(Self.valid.replacingOccurrences(of: "repeats: 2", with: "repeats: 2\nrepeat: 3"))
         #expect(unknownKey?.description == "/tmp/spec.yaml:14: repeat: unknown key 'repeat'; allowed here: name, description, models, model, tasks, samplers, steps, generation_length, block_length, seeds, repeats, results")
 
-        let sampler = specError(Self.valid.replacingOccurrences(of: "- name: llada-low-confidence", with: "- name: fast-dllm"))
+        let sampler = specError(Self.valid.replacingOccurrences(of: "- name: llada_low_confidence", with: "- name: fast-dllm"))
         #expect(sampler?.line == 10 && sampler?.key == "samplers[0].name")
         #expect(sampler?.message.contains("unknown sampler 'fast-dllm'") == true)
 
@@ -80,7 +80,7 @@ func specError(_ yaml: String) -> SpecError? {
         #expect(negative?.line == 5 && negative?.key == "tasks[0].examples" && negative?.message == "must be positive, got -3")
 
         let parameter = specError(Self.valid.replacingOccurrences(
-            of: "- name: llada-low-confidence", with: "- name: llada-low-confidence\n    parameters: {threshold: [0.5, 0.9]}"))
+            of: "- name: llada_low_confidence", with: "- name: llada_low_confidence\n    parameters: {threshold: [0.5, 0.9]}"))
         #expect(parameter?.line == 11 && parameter?.key == "samplers[0].parameters.threshold")
 
         let missing = specError(Self.valid.replacingOccurrences(of: "steps: [1, 2, 8]\n", with: ""))

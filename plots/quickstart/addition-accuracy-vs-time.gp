@@ -12,7 +12,7 @@ set key outside right top vertical Left reverse
 set offsets graph 0.03, graph 0.03, 0, 0
 set logscale x 10
 set yrange [-2:102]
-plot "addition-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada-low-confidence", \
+plot "addition-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
      "addition-accuracy-vs-time.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
      "addition-accuracy-vs-time.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output
@@ -28,7 +28,7 @@ set key outside right top vertical Left reverse
 set offsets graph 0.03, graph 0.03, 0, 0
 set logscale x 10
 set yrange [-2:102]
-plot "addition-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada-low-confidence", \
+plot "addition-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
      "addition-accuracy-vs-time.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
      "addition-accuracy-vs-time.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output

@@ -10,7 +10,7 @@ set cbrange [0:*]
 set xlabel "canvas position"
 set ylabel "step of commit"
 set tics out
-set title "llada-low-confidence (5 steps)"
+set title "llada_low_confidence (5 steps)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:4.5]
 plot "addition-commit-order.dat" index 0 using 1:2:3 with image notitle
@@ -26,7 +26,7 @@ set cbrange [0:*]
 set xlabel "canvas position"
 set ylabel "step of commit"
 set tics out
-set title "llada-low-confidence (5 steps)"
+set title "llada_low_confidence (5 steps)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:4.5]
 plot "addition-commit-order.dat" index 0 using 1:2:3 with image notitle
