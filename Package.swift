@@ -12,9 +12,13 @@ let package = Package(
         .library(name: "DiffusionEngine", targets: ["DiffusionEngine"]),
         .library(name: "Samplers", targets: ["Samplers"]),
         .library(name: "Tasks", targets: ["Tasks"]),
+        .library(name: "Sweeps", targets: ["Sweeps"]),
+        .library(name: "Plotting", targets: ["Plotting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -22,8 +26,16 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // extern "C" bridge over gnuplot-iostream (libgnuplot-iostream-dev, libboost-iostreams-dev); Swift sees C only.
+        .target(name: "CGnuplot", linkerSettings: [.linkedLibrary("boost_iostreams"), .linkedLibrary("stdc++")]),
         .target(name: "DiffusionCore"),
-        .target(name: "DiffusionEngine", dependencies: ["DiffusionCore", "COpenBLAS"]),
+        .target(
+            name: "DiffusionEngine",
+            dependencies: ["DiffusionCore", "COpenBLAS"],
+            // The kernels' SIMD code is generic Swift that only specialisation makes fast: unoptimised it runs
+            // ~30x slower, which would make debug builds (and so `swift test`) crawl. Always optimise the engine.
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         .target(name: "Samplers", dependencies: ["DiffusionCore"]),
         .target(name: "Tasks", dependencies: ["DiffusionCore"]),
         // Researchers' own samplers: one Swift file each, registered in Registered.swift (README.md there).
@@ -33,10 +45,18 @@ let package = Package(
             path: "Experiments/Samplers",
             exclude: ["README.md"]
         ),
+        .target(
+            name: "Sweeps",
+            dependencies: [
+                "DiffusionCore", "DiffusionEngine", "Samplers", "Tasks",
+                .product(name: "GRDB", package: "GRDB.swift"), "Yams",
+            ]
+        ),
+        .target(name: "Plotting", dependencies: ["CGnuplot", "Sweeps"]),
         .executableTarget(
             name: "dlab",
             dependencies: [
-                "DiffusionCore", "DiffusionEngine", "Samplers", "ExperimentSamplers", "Tasks",
+                "DiffusionCore", "DiffusionEngine", "Samplers", "ExperimentSamplers", "Tasks", "Sweeps", "Plotting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +72,13 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
+        .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Sweeps"]),
+        // Depends on dlab so that `swift test` builds the executable the kill-and-resume test starts.
+        .testTarget(
+            name: "SweepsTests",
+            dependencies: ["Sweeps", "DiffusionCore", "dlab", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v5],
+    cxxLanguageStandard: .cxx17
 )

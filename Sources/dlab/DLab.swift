@@ -6,6 +6,9 @@ struct DLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlab",
         abstract: "DiffusionLab: a workbench for samplers of diffusion language models.",
-        subcommands: [SampleCommand.self, SamplersCommand.self, LogitsCommand.self, BenchCommand.self, TasksCommand.self]
+        subcommands: [
+            SampleCommand.self, SamplersCommand.self, LogitsCommand.self, BenchCommand.self, TasksCommand.self,
+            SweepCommand.self, ReportCommand.self, PlotCommand.self, MergeCommand.self, ExportCommand.self,
+        ]
     )
 }

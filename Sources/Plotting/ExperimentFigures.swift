@@ -1,0 +1,115 @@
+import Foundation
+import Sweeps
+
+/// The figures of an experiment, drawn from its results database (`dlab plot`): for each task, accuracy against
+/// the step budget (log2 x), the measured mean NFE and the wall time per example, one series per sampler
+/// configuration with 95% Wilson intervals and the Pareto frontier marked; and a commit-order heatmap per task.
+public enum ExperimentFigures {
+    /// Writes every figure into `folder` (`plots/<experiment>/`).
+    /// - Returns: the files written, in order.
+    public static func write(from database: ResultsDatabase, to folder: URL, gnuplot: Gnuplot = Gnuplot()) throws
+        -> [FigureFiles]
+    {
+        let aggregates = try database.aggregates()
+        var files: [FigureFiles] = []
+        let models = unique(aggregates.map(\.model))
+        for model in models {
+            for task in unique(aggregates.filter { $0.model == model }.map(\.task)) {
+                let points = aggregates.filter { $0.model == model && $0.task == task }
+                let prefix = models.count > 1 ? "\(model)-" : ""
+                let name = models.count > 1 ? "\(model) · \(task)" : task
+                for axis in Axis.allCases {
+                    let chart = lineChart(points, axis: axis, title: "\(name): accuracy vs \(axis.title)")
+                    files.append(try chart.write(to: folder, name: "\(prefix)\(task)-accuracy-vs-\(axis.rawValue)", gnuplot: gnuplot))
+                }
+                if let heatmap = try orderHeatmap(database, points, title: "\(name): commit order at the largest step budget") {
+                    files.append(try heatmap.write(to: folder, name: "\(prefix)\(task)-commit-order", gnuplot: gnuplot))
+                }
+            }
+        }
+        return files
+    }
+
+    enum Axis: String, CaseIterable {
+        case steps
+        case nfe
+        case time
+
+        var title: String {
+            switch self {
+            case .steps: return "step budget"
+            case .nfe: return "mean NFE"
+            case .time: return "wall time"
+            }
+        }
+
+        var label: String {
+            switch self {
+            case .steps: return "step budget (nominal, log2)"
+            case .nfe: return "mean forward passes per example (measured NFE, log2)"
+            case .time: return "wall time per example (ms, log10)"
+            }
+        }
+
+        func x(_ aggregate: Aggregate) -> Double {
+            switch self {
+            case .steps: return Double(aggregate.stepBudget)
+            case .nfe: return aggregate.meanNFE
+            case .time: return aggregate.msPerExample
+            }
+        }
+    }
+
+    static func lineChart(_ points: [Aggregate], axis: Axis, title: String) -> LineChart {
+        func point(_ aggregate: Aggregate) -> LineChart.Point {
+            let interval = aggregate.interval
+            return LineChart.Point(x: axis.x(aggregate), y: 100 * aggregate.accuracy, low: 100 * interval.low,
+                                   high: 100 * interval.high)
+        }
+        let series = unique(points.map(\.samplerConfig)).map { config in
+            LineChart.Series(name: config, points: points.filter { $0.samplerConfig == config }.map(point))
+        }
+        return LineChart(title: title, xLabel: axis.label, yLabel: "accuracy (%), 95% Wilson interval",
+                         logXBase: axis == .time ? 10 : 2, yRange: -2 ... 102, series: series,
+                         frontier: paretoFrontier(points.map(point)))
+    }
+
+    /// Points no other point beats on both counts (less x, more accuracy), by increasing x.
+    public static func paretoFrontier(_ points: [LineChart.Point]) -> [LineChart.Point] {
+        var frontier: [LineChart.Point] = []
+        for point in points.sorted(by: { $0.x != $1.x ? $0.x < $1.x : $0.y > $1.y }) where point.y > (frontier.last?.y ?? -.infinity) {
+            frontier.append(point)
+        }
+        return frontier
+    }
+
+    /// For each sampler configuration at its largest step budget: the fraction of examples that committed each
+    /// canvas position at each step.
+    static func orderHeatmap(_ database: ResultsDatabase, _ points: [Aggregate], title: String) throws -> Heatmap? {
+        guard let task = points.first?.task else { return nil }
+        var panels: [Heatmap.Panel] = []
+        for config in unique(points.map(\.samplerConfig)) {
+            guard let budget = points.filter({ $0.samplerConfig == config }).map(\.stepBudget).max() else { continue }
+            let rows = try database.results(task: task, samplerConfig: config, stepBudget: budget)
+                .filter { $0.model == points[0].model }
+            let positions = rows.map(\.commitSteps.count).max() ?? 0
+            let steps = (rows.flatMap(\.commitSteps).max() ?? -1) + 1
+            guard positions > 0, steps > 0 else { continue }
+            var counts = [[Double]](repeating: [Double](repeating: 0, count: positions), count: steps)
+            for row in rows {
+                for (position, step) in row.commitSteps.enumerated() where step >= 0 {
+                    counts[step][position] += 1
+                }
+            }
+            let total = Double(rows.count)
+            panels.append(Heatmap.Panel(title: "\(config) (\(budget) steps)",
+                                        values: counts.map { $0.map { $0 / total } }))
+        }
+        return panels.isEmpty ? nil : Heatmap(title: title, panels: panels)
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import GRDB
+
+/// A 95% Wilson score interval for a proportion (Wilson 1927): sound at 0 and 1 and at small n, unlike the
+/// normal approximation. `successes` may be fractional (a sum of scores).
+public struct WilsonInterval: Equatable, Sendable {
+    public let low: Double
+    public let high: Double
+
+    /// z for a two-sided 95% interval.
+    public static let z95 = 1.959963984540054
+
+    public init(successes: Double, trials: Int, z: Double = WilsonInterval.z95) {
+        guard trials > 0 else {
+            (low, high) = (0, 1)
+            return
+        }
+        let n = Double(trials)
+        let p = successes / n
+        let z2 = z * z
+        let denominator = 1 + z2 / n
+        let centre = (p + z2 / (2 * n)) / denominator
+        let half = z * ((p * (1 - p) / n + z2 / (4 * n * n)).squareRoot()) / denominator
+        low = max(0, centre - half)
+        high = min(1, centre + half)
+    }
+}
+
+/// One point of a curve: a sampler configuration at one step budget on one task of one model, over every
+/// example, seed and repeat of it in the database.
+public struct Aggregate: Equatable, Sendable {
+    public var model: String
+    public var task: String
+    public var samplerConfig: String
+    public var stepBudget: Int
+    public var examples: Int
+    public var correct: Double
+    public var meanNFE: Double
+    /// Canvas tokens over forward passes, over all examples of the point.
+    public var tokensPerForward: Double
+    public var msPerExample: Double
+
+    public var accuracy: Double { examples == 0 ? 0 : correct / Double(examples) }
+    public var interval: WilsonInterval { WilsonInterval(successes: correct, trials: examples) }
+}
+
+extension ResultsDatabase {
+    /// The aggregate table: per model, task, sampler configuration and step budget, in the order the configurations
+    /// first appear in the database, then by step budget.
+    public func aggregates() throws -> [Aggregate] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT model, task, sampler_config, step_budget, COUNT(*) AS n, SUM(score) AS correct,
+                       AVG(nfe) AS mean_nfe, SUM(generation_length) * 1.0 / MAX(SUM(nfe), 1) AS tpf,
+                       AVG(wall_seconds) * 1000.0 AS ms, MIN(id) AS first
+                FROM examples GROUP BY model, task, sampler_config, step_budget
+                """)
+            var firstOfConfig: [String: Int64] = [:]
+            for row in rows {
+                let config: String = row["sampler_config"]
+                let first: Int64 = row["first"]
+                firstOfConfig[config] = min(firstOfConfig[config] ?? first, first)
+            }
+            return rows.map { row in
+                Aggregate(
+                    model: row["model"], task: row["task"], samplerConfig: row["sampler_config"],
+                    stepBudget: row["step_budget"], examples: row["n"], correct: row["correct"],
+                    meanNFE: row["mean_nfe"], tokensPerForward: row["tpf"], msPerExample: row["ms"])
+            }.sorted {
+                ($0.model, $0.task, firstOfConfig[$0.samplerConfig] ?? 0, $0.stepBudget)
+                    < ($1.model, $1.task, firstOfConfig[$1.samplerConfig] ?? 0, $1.stepBudget)
+            }
+        }
+    }
+}
+
+/// The aggregate table as text for the terminal (`dlab report`).
+public func formatAggregateTable(_ aggregates: [Aggregate]) -> String {
+    let header = ["task", "sampler", "steps", "n", "accuracy", "95% interval", "mean NFE", "tok/fwd", "ms/example"]
+    var rows: [[String]] = []
+    let models = Set(aggregates.map(\.model))
+    for aggregate in aggregates {
+        let interval = aggregate.interval
+        rows.append([
+            models.count > 1 ? "\(aggregate.model)/\(aggregate.task)" : aggregate.task,
+            aggregate.samplerConfig,
+            String(aggregate.stepBudget),
+            String(aggregate.examples),
+            String(format: "%.1f%%", 100 * aggregate.accuracy),
+            String(format: "[%.1f, %.1f]", 100 * interval.low, 100 * interval.high),
+            String(format: "%.2f", aggregate.meanNFE),
+            String(format: "%.2f", aggregate.tokensPerForward),
+            String(format: "%.2f", aggregate.msPerExample),
+        ])
+    }
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    let leftAligned: Set<Int> = [0, 1]
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { column, cell in
+            let pad = String(repeating: " ", count: widths[column] - cell.count)
+            return leftAligned.contains(column) ? cell + pad : pad + cell
+        }.joined(separator: "  ")
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+}

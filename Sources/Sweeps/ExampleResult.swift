@@ -1,0 +1,97 @@
+import GRDB
+
+/// One row of the results database: one generation for one task example, with everything needed to
+/// aggregate it, plot it, and reproduce it (house rule 6: sampler, task version, seed and git commit in every row).
+public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+    /// The run this example belongs to (model × task × sampler config × step budget × seed), see `Run.key`.
+    public var runKey: String
+    public var experiment: String
+    public var model: String
+    public var task: String
+    public var taskVersion: Int
+    public var split: String
+    /// Seed of the task's example stream.
+    public var taskSeed: Int
+    public var exampleIndex: Int
+    /// Sampler registry name and its parameters as canonical JSON (sorted keys).
+    public var sampler: String
+    public var samplerParameters: String
+    /// The sampler configuration's label: the name plus its parameters; one series per label in the plots.
+    public var samplerConfig: String
+    public var stepBudget: Int
+    /// Seed of the sampler's random generator.
+    public var seed: Int
+    /// Which of the spec's `repeats` this generation is (0-based).
+    public var repeatIndex: Int
+    public var generationLength: Int
+    public var blockLength: Int?
+    public var prompt: String
+    public var output: String
+    /// The task's reference answer (a task may accept others; `score` is the verifier's verdict).
+    public var reference: String
+    public var score: Double
+    /// Forward passes, as counted by `CountingDenoiser`.
+    public var nfe: Int
+    public var stepsRun: Int
+    public var tokensPerForward: Double
+    public var wallSeconds: Double
+    /// For each canvas position, the step at which it was committed (-1: never); stored as a JSON array.
+    public var commitSteps: [Int]
+    public var gitCommit: String
+    public var dlabVersion: String
+
+    public static let databaseTableName = "examples"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    /// Identity of a row: no two rows share it.
+    public var key: ExampleKey { ExampleKey(runKey: runKey, exampleIndex: exampleIndex, repeatIndex: repeatIndex) }
+
+    public init(runKey: String, experiment: String, model: String, task: String, taskVersion: Int, split: String,
+                taskSeed: Int, exampleIndex: Int, sampler: String, samplerParameters: String, samplerConfig: String,
+                stepBudget: Int, seed: Int, repeatIndex: Int, generationLength: Int, blockLength: Int?,
+                prompt: String, output: String, reference: String, score: Double, nfe: Int, stepsRun: Int,
+                tokensPerForward: Double, wallSeconds: Double, commitSteps: [Int], gitCommit: String,
+                dlabVersion: String) {
+        self.runKey = runKey
+        self.experiment = experiment
+        self.model = model
+        self.task = task
+        self.taskVersion = taskVersion
+        self.split = split
+        self.taskSeed = taskSeed
+        self.exampleIndex = exampleIndex
+        self.sampler = sampler
+        self.samplerParameters = samplerParameters
+        self.samplerConfig = samplerConfig
+        self.stepBudget = stepBudget
+        self.seed = seed
+        self.repeatIndex = repeatIndex
+        self.generationLength = generationLength
+        self.blockLength = blockLength
+        self.prompt = prompt
+        self.output = output
+        self.reference = reference
+        self.score = score
+        self.nfe = nfe
+        self.stepsRun = stepsRun
+        self.tokensPerForward = tokensPerForward
+        self.wallSeconds = wallSeconds
+        self.commitSteps = commitSteps
+        self.gitCommit = gitCommit
+        self.dlabVersion = dlabVersion
+    }
+}
+
+/// The identity of one example row.
+public struct ExampleKey: Hashable, Sendable {
+    public var runKey: String
+    public var exampleIndex: Int
+    public var repeatIndex: Int
+
+    public init(runKey: String, exampleIndex: Int, repeatIndex: Int) {
+        self.runKey = runKey
+        self.exampleIndex = exampleIndex
+        self.repeatIndex = repeatIndex
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import Samplers
+import Tasks
+import Yams
+
+/// An experiment file (YAML): what to run. See `Experiments/quickstart.yaml` for a commented example.
+///
+/// ```yaml
+/// name: quickstart                       # results/quickstart.sqlite, plots/quickstart/
+/// models: [models/tiny-llada-moe]        # folders, relative to this file
+/// tasks:
+///   - {name: sudoku4, examples: 200, seed: 0}      # optional: split (eval), steps (overrides the list below)
+/// samplers:
+///   - name: llada_low_confidence
+///     parameters: {threshold: [0.7, 0.9]}  # a list is a grid axis
+/// steps: [1, 2, 4, 8, 16]                # step budgets, the x-axis; clamped to the canvas length
+/// block_length: 16                       # optional, default the whole canvas
+/// seeds: [0]                             # sampler seeds; repeats: generations per example and seed
+/// ```
+public struct ExperimentSpec: Sendable {
+    public struct Model: Sendable, Equatable {
+        /// The folder's name, recorded in the database.
+        public var label: String
+        public var folder: URL
+    }
+
+    public struct TaskEntry: Sendable {
+        public var task: any EvaluationTask
+        public var examples: Int
+        public var seed: Int
+        public var split: Split
+        /// Step budgets for this task (the spec's `steps` unless the task overrides them).
+        public var steps: [Int]
+    }
+
+    /// One sampler configuration: a point of the sampler grid.
+    public struct SamplerConfiguration: Sendable {
+        public var name: String
+        public var parameters: [String: ParameterValue]
+        /// The series label: the entry's `label` (or the sampler name) plus the parameters that vary in its grid.
+        public var label: String
+        public var sampler: SweepSampler
+    }
+
+    public var file: URL
+    public var name: String
+    public var models: [Model]
+    public var tasks: [TaskEntry]
+    public var samplers: [SamplerConfiguration]
+    public var generationLength: Int?
+    public var blockLength: Int?
+    public var seeds: [Int]
+    public var repeats: Int
+    /// The results database (default `results/<name>.sqlite` beside the spec file).
+    public var database: URL
+
+    /// Reads and validates an experiment file.
+    /// - Throws: `SpecError` naming the file, the line and the key of the first problem.
+    public init(contentsOf file: URL, catalog: SamplerCatalog = .builtIn) throws {
+        let text: String
+        do {
+            text = try String(contentsOf: file, encoding: .utf8)
+        } catch {
+            throw SpecError(file: file.path, line: nil, key: nil, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        try self.init(yaml: text, file: file, catalog: catalog)
+    }
+
+    public init(yaml: String, file: URL, catalog: SamplerCatalog = .builtIn) throws {
+        let reader = SpecReader(file: file.path)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw SpecError(file: file.path, line: nil, key: nil, message: "the file is empty")
+            }
+            root = node
+        } catch let error as SpecError {
+            throw error
+        } catch let error as YamlError {
+            throw reader.syntaxError(error)
+        }
+        let top = try reader.mapping(root, key: "(top level)", allowed: [
+            "name", "description", "models", "model", "tasks", "samplers", "steps", "generation_length",
+            "block_length", "seeds", "repeats", "results",
+        ], required: ["name", "tasks", "samplers", "steps"])
+        let folder = file.deletingLastPathComponent()
+        self.file = file
+        name = try reader.string(top["name"]!, key: "name")
+        guard name.range(of: "^[A-Za-z0-9._-]+$", options: .regularExpression) != nil else {
+            throw reader.error(top["name"], key: "name", "use letters, digits, '.', '_' and '-' only (it names files)")
+        }
+        // Models: a list under `models`, or one under `model`.
+        var modelNodes: [(Node, String)] = []
+        switch (top["models"], top["model"]) {
+        case (let list?, nil): modelNodes = try reader.list(list, key: "models").enumerated().map { ($1, "models[\($0)]") }
+        case (nil, let one?): modelNodes = [(one, "model")]
+        case (_?, _?): throw reader.error(top["model"], key: "model", "give either 'model' or 'models', not both")
+        case (nil, nil): throw reader.error(root, key: "models", "missing key 'models' (a list of model folders)")
+        }
+        guard !modelNodes.isEmpty else { throw reader.error(top["models"], key: "models", "the list is empty") }
+        models = try modelNodes.map { node, key in
+            let path = try reader.string(node, key: key)
+            let url = URL(fileURLWithPath: path, relativeTo: folder).standardizedFileURL
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw reader.error(node, key: key, "no model folder at '\(path)' (resolved to \(url.path))")
+            }
+            return Model(label: url.lastPathComponent, folder: url)
+        }
+        let steps = try reader.positiveInts(top["steps"]!, key: "steps")
+        generationLength = try top["generation_length"].map { try reader.positiveInt($0, key: "generation_length") }
+        blockLength = try top["block_length"].map { try reader.positiveInt($0, key: "block_length") }
+        seeds = try top["seeds"].map { try reader.ints($0, key: "seeds") } ?? [0]
+        repeats = try top["repeats"].map { try reader.positiveInt($0, key: "repeats") } ?? 1
+        if let results = top["results"] {
+            database = URL(fileURLWithPath: try reader.string(results, key: "results"), relativeTo: folder).standardizedFileURL
+        } else {
+            database = folder.appendingPathComponent("results").appendingPathComponent("\(name).sqlite")
+        }
+        // Tasks.
+        let taskNodes = try reader.list(top["tasks"]!, key: "tasks")
+        guard !taskNodes.isEmpty else { throw reader.error(top["tasks"], key: "tasks", "the list is empty") }
+        tasks = try taskNodes.enumerated().map { index, node in
+            let key = "tasks[\(index)]"
+            let fields = try reader.mapping(node, key: key, allowed: ["name", "examples", "seed", "split", "steps"],
+                                            required: ["name", "examples"])
+            let name = try reader.string(fields["name"]!, key: "\(key).name")
+            let task: any EvaluationTask
+            do {
+                task = try TaskRegistry.task(named: name)
+            } catch {
+                throw reader.error(fields["name"], key: "\(key).name", "\(error)")
+            }
+            var split = Split.eval
+            if let node = fields["split"] {
+                let text = try reader.string(node, key: "\(key).split")
+                guard let value = Split(rawValue: text) else {
+                    throw reader.error(node, key: "\(key).split", "must be 'eval' or 'train', got '\(text)'")
+                }
+                split = value
+            }
+            return TaskEntry(
+                task: task, examples: try reader.positiveInt(fields["examples"]!, key: "\(key).examples"),
+                seed: try fields["seed"].map { try reader.int($0, key: "\(key).seed") } ?? 0, split: split,
+                steps: try fields["steps"].map { try reader.positiveInts($0, key: "\(key).steps") } ?? steps)
+        }
+        // Samplers: each entry expands to the Cartesian product of its list-valued parameters.
+        let samplerNodes = try reader.list(top["samplers"]!, key: "samplers")
+        guard !samplerNodes.isEmpty else { throw reader.error(top["samplers"], key: "samplers", "the list is empty") }
+        var configurations: [SamplerConfiguration] = []
+        for (index, node) in samplerNodes.enumerated() {
+            let key = "samplers[\(index)]"
+            let fields = try reader.mapping(node, key: key, allowed: ["name", "label", "parameters"], required: ["name"])
+            let name = try reader.string(fields["name"]!, key: "\(key).name")
+            guard catalog.names.contains(name) else {
+                throw reader.error(fields["name"], key: "\(key).name",
+                                   "unknown sampler '\(name)'; known samplers: \(catalog.names.joined(separator: ", "))")
+            }
+            let label = try fields["label"].map { try reader.string($0, key: "\(key).label") } ?? name
+            var axes: [(name: String, values: [ParameterValue], node: Node)] = []
+            if let parameters = fields["parameters"] {
+                let mapping = try reader.mapping(parameters, key: "\(key).parameters", allowed: nil, required: [])
+                for (parameter, value) in mapping.ordered {
+                    axes.append((parameter, try reader.parameterValues(value, key: "\(key).parameters.\(parameter)"), value))
+                }
+            }
+            var grid: [[String: ParameterValue]] = [[:]]
+            for axis in axes {
+                grid = grid.flatMap { partial in axis.values.map { partial.merging([axis.name: $0]) { $1 } } }
+            }
+            let varying = axes.filter { $0.values.count > 1 }.map(\.name)
+            for parameters in grid {
+                let sampler: SweepSampler
+                do {
+                    sampler = try catalog.make(name, parameters, blockLength)
+                } catch {
+                    let culprit = axes.first { "\(error)".contains("'\($0.name)'") }
+                    throw reader.error(culprit?.node ?? fields["name"],
+                                       key: culprit.map { "\(key).parameters.\($0.name)" } ?? "\(key).name", "\(error)")
+                }
+                let suffix = varying.map { "\($0)=\(parameters[$0]!)" }.joined(separator: " ")
+                configurations.append(SamplerConfiguration(
+                    name: name, parameters: parameters, label: suffix.isEmpty ? label : "\(label) \(suffix)",
+                    sampler: sampler))
+            }
+        }
+        let labels = configurations.map(\.label)
+        if let duplicate = labels.first(where: { label in labels.filter { $0 == label }.count > 1 }) {
+            throw reader.error(top["samplers"], key: "samplers", "two sampler configurations share the label '\(duplicate)'; give them distinct 'label's")
+        }
+        samplers = configurations
+    }
+}
+
+/// A problem in an experiment file, located by file, line and key.
+public struct SpecError: Error, CustomStringConvertible, Equatable {
+    public let file: String
+    public let line: Int?
+    public let key: String?
+    public let message: String
+
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        return key.map { "\(place): \($0): \(message)" } ?? "\(place): \(message)"
+    }
+}

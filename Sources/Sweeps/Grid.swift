@@ -1,0 +1,89 @@
+import Foundation
+import Tasks
+
+/// One cell of the grid: model × task × sampler configuration × step budget × seed. Its examples and repeats
+/// are the rows it writes.
+public struct Run: Sendable {
+    /// Position in the grid's deterministic order (what `--shard` slices).
+    public var index: Int
+    public var model: ExperimentSpec.Model
+    public var task: ExperimentSpec.TaskEntry
+    public var sampler: ExperimentSpec.SamplerConfiguration
+    public var stepBudget: Int
+    public var seed: Int
+    public var repeats: Int
+    public var generationLength: Int
+    public var blockLength: Int?
+
+    /// Names the run in the database. Everything that changes its results is in it (so changing the spec starts
+    /// new runs), except the number of examples: raising it reuses the examples already done.
+    public var key: String {
+        let block = blockLength.map(String.init) ?? "all"
+        return "\(model.label)|\(task.task.name)@v\(task.task.version)/\(task.split.rawValue)/seed\(task.seed)"
+            + "|\(sampler.name)\(canonicalJSON(sampler.parameters))|steps\(stepBudget)|seed\(seed)"
+            + "|len\(generationLength)|block\(block)"
+    }
+
+    public var exampleCount: Int { task.examples * repeats }
+}
+
+/// A deterministic slice of the grid: run `index` belongs to shard `index % count`.
+public struct Shard: Sendable, Equatable, CustomStringConvertible {
+    public let index: Int
+    public let count: Int
+
+    /// Parses "i/n" with 0 ≤ i < n (0-based, like `SLURM_ARRAY_TASK_ID` with `--array=0-(n-1)`).
+    public init(_ text: String) throws {
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count > 0, (0 ..< count).contains(index)
+        else { throw SamplerSeamError("--shard takes i/n with 0 ≤ i < n, e.g. 0/4; got '\(text)'") }
+        self.index = index
+        self.count = count
+    }
+
+    public var description: String { "\(index)/\(count)" }
+
+    public func contains(_ run: Run) -> Bool { run.index % count == index }
+}
+
+extension ExperimentSpec {
+    /// Every run, in a fixed order: model, task, sampler configuration, step budget, seed. Step budgets above a
+    /// task's canvas length are clamped to it (one token per step) and repeated budgets dropped.
+    public func runs() -> [Run] {
+        var runs: [Run] = []
+        for model in models {
+            for task in tasks {
+                let length = generationLength ?? task.task.answerLength
+                var budgets: [Int] = []
+                for budget in task.steps.map({ min($0, length) }) where !budgets.contains(budget) {
+                    budgets.append(budget)
+                }
+                for sampler in samplers {
+                    for budget in budgets {
+                        for seed in seeds {
+                            runs.append(Run(
+                                index: runs.count, model: model, task: task, sampler: sampler, stepBudget: budget,
+                                seed: seed, repeats: repeats, generationLength: length, blockLength: blockLength))
+                        }
+                    }
+                }
+            }
+        }
+        return runs
+    }
+
+    /// The database of one shard, beside the experiment's: `results/<name>.shard-<i>-of-<n>.sqlite`.
+    public func database(for shard: Shard?) -> URL {
+        guard let shard else { return database }
+        return database.deletingLastPathComponent()
+            .appendingPathComponent("\(name).shard-\(shard.index)-of-\(shard.count).sqlite")
+    }
+
+    /// Shard databases present beside the experiment's database.
+    public func shardDatabases() -> [URL] {
+        let folder = database.deletingLastPathComponent()
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasPrefix("\(name).shard-") && $0.hasSuffix(".sqlite") }.sorted()
+            .map { folder.appendingPathComponent($0) }
+    }
+}

@@ -1,0 +1,157 @@
+import DiffusionCore
+import DiffusionEngine
+import Foundation
+import Tasks
+
+/// Where a sweep stands, reported after every example (and once before the first).
+public struct SweepProgress: Sendable {
+    public var runsDone: Int
+    public var runsTotal: Int
+    /// Examples written in this session, and how many remain to write (skipped ones are not counted).
+    public var examplesDone: Int
+    public var examplesToDo: Int
+    public var secondsElapsed: Double
+    /// Mean score of the examples written in this session.
+    public var runningAccuracy: Double
+    public var currentRun: String
+    /// Work in nominal forward passes (the step budgets of the examples), done and to do: the ETA's measure,
+    /// since an example at 16 steps costs about 16 times one at 1 step.
+    public var workDone: Int
+    public var workToDo: Int
+
+    public var examplesPerSecond: Double { secondsElapsed > 0 ? Double(examplesDone) / secondsElapsed : 0 }
+    public var secondsLeft: Double? {
+        guard workDone > 0, secondsElapsed > 0 else { return nil }
+        return Double(workToDo - workDone) * secondsElapsed / Double(workDone)
+    }
+}
+
+/// What a sweep did.
+public struct SweepSummary: Sendable {
+    public var runs: Int
+    public var examplesWritten: Int
+    public var examplesSkipped: Int
+    public var seconds: Double
+}
+
+/// Executes the runs of a spec and writes one row per example. Examples already in the database are skipped,
+/// so a sweep killed at any moment resumes with nothing lost and nothing duplicated.
+public struct SweepRunner {
+    public let spec: ExperimentSpec
+    public let database: ResultsDatabase
+    public var gitCommit = SourceVersion.gitCommit()
+
+    public init(spec: ExperimentSpec, database: ResultsDatabase) {
+        self.spec = spec
+        self.database = database
+    }
+
+    /// Runs the grid (or one shard of it).
+    /// - Parameter progress: called before the first example and after each written one.
+    @discardableResult
+    public func run(shard: Shard? = nil, progress: (SweepProgress) -> Void = { _ in }) throws -> SweepSummary {
+        let runs = spec.runs().filter { shard?.contains($0) ?? true }
+        let done = try database.existingKeys()
+        let pending = runs.map { run in
+            (run, pendingExamples(of: run, done: done))
+        }
+        let toDo = pending.reduce(0) { $0 + $1.1.count }
+        let skipped = runs.reduce(0) { $0 + $1.exampleCount } - toDo
+        let work = pending.reduce(0) { $0 + $1.0.stepBudget * $1.1.count }
+        var state = SweepProgress(runsDone: 0, runsTotal: runs.count, examplesDone: 0, examplesToDo: toDo,
+                                  secondsElapsed: 0, runningAccuracy: 0, currentRun: "", workDone: 0, workToDo: work)
+        var scoreSum = 0.0
+        let start = ContinuousClock.now
+        var folders: [URL: ModelFolder] = [:]
+        progress(state)
+        for (run, examples) in pending {
+            defer { state.runsDone += 1 }
+            guard !examples.isEmpty else { continue }
+            state.currentRun = "\(run.task.task.name) · \(run.sampler.label) · \(run.stepBudget) steps"
+            let folder = try folders[run.model.folder] ?? ModelFolder(run.model.folder)
+            folders[run.model.folder] = folder
+            guard let tokenizer = folder.tokenizer else {
+                throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
+            }
+            for (index, repeatIndex) in examples {
+                let result: ExampleResult
+                do {
+                    result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
+                } catch {
+                    throw RunError(run: run, exampleIndex: index, underlying: error)
+                }
+                try database.insert(result)
+                scoreSum += result.score
+                state.examplesDone += 1
+                state.workDone += run.stepBudget
+                state.runningAccuracy = scoreSum / Double(state.examplesDone)
+                state.secondsElapsed = seconds(since: start)
+                progress(state)
+            }
+        }
+        state.secondsElapsed = seconds(since: start)
+        progress(state)
+        return SweepSummary(runs: runs.count, examplesWritten: state.examplesDone, examplesSkipped: skipped,
+                            seconds: state.secondsElapsed)
+    }
+
+    private func pendingExamples(of run: Run, done: Set<ExampleKey>) -> [(Int, Int)] {
+        let key = run.key
+        var pending: [(Int, Int)] = []
+        for index in 0 ..< run.task.examples {
+            for repeatIndex in 0 ..< run.repeats
+            where !done.contains(ExampleKey(runKey: key, exampleIndex: index, repeatIndex: repeatIndex)) {
+                pending.append((index, repeatIndex))
+            }
+        }
+        return pending
+    }
+
+    /// One example: prompt → tokens → sampler on a counted denoiser → text → score.
+    func generate(_ run: Run, index: Int, repeatIndex: Int, folder: ModelFolder, tokenizer: HFTokenizer) throws
+        -> ExampleResult
+    {
+        let task = run.task.task
+        let example = task.example(split: run.task.split, index: index, seed: UInt64(bitPattern: Int64(run.task.seed)))
+        let prompt = try tokenizer.encode(example.prompt)
+        // One independent random stream per (example, repeat), so results do not depend on the order of work.
+        var rng = SeededGenerator(seed: UInt64(bitPattern: Int64(run.seed)),
+                                  stream: UInt64(index) << 20 | UInt64(repeatIndex))
+        let counter = CountingDenoiser(folder.denoiser)
+        let start = ContinuousClock.now
+        let generation = try run.sampler.sampler.generate(prompt, run.generationLength, run.stepBudget, counter, &rng)
+        let wall = seconds(since: start)
+        let output = tokenizer.decode(generation.tokens, skipSpecial: true)
+        let nfe = counter.forwardPasses
+        return ExampleResult(
+            runKey: run.key, experiment: spec.name, model: run.model.label, task: task.name, taskVersion: task.version,
+            split: run.task.split.rawValue, taskSeed: run.task.seed, exampleIndex: index, sampler: run.sampler.name,
+            samplerParameters: canonicalJSON(run.sampler.parameters), samplerConfig: run.sampler.label,
+            stepBudget: run.stepBudget, seed: run.seed, repeatIndex: repeatIndex,
+            generationLength: run.generationLength, blockLength: run.blockLength, prompt: example.prompt,
+            output: output, reference: example.answer, score: task.score(prompt: example.prompt, output: output),
+            nfe: nfe, stepsRun: generation.steps,
+            tokensPerForward: nfe == 0 ? 0 : Double(generation.tokens.count) / Double(nfe), wallSeconds: wall,
+            commitSteps: generation.commitStep, gitCommit: gitCommit, dlabVersion: SourceVersion.diffusionLab)
+    }
+}
+
+/// An example that could not be generated, named by its run and index.
+public struct RunError: Error, CustomStringConvertible {
+    public let runKey: String
+    public let exampleIndex: Int
+    public let underlying: any Error
+
+    init(run: Run, exampleIndex: Int, underlying: any Error) {
+        runKey = run.key
+        self.exampleIndex = exampleIndex
+        self.underlying = underlying
+    }
+
+    public var description: String { "run \(runKey), example \(exampleIndex): \(underlying)" }
+}
+
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+}

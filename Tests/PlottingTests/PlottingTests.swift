@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+@testable import Plotting
+import Sweeps
+
+@Suite struct PlottingTests {
+    static func scratchFolder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("dlab-plot-\(UUID().uuidString)")
+    }
+
+    static let chart = LineChart(
+        title: "sudoku4: accuracy vs step budget", xLabel: "step budget", yLabel: "accuracy (%)", logXBase: 2,
+        yRange: 0 ... 100,
+        series: [
+            .init(name: "low-confidence", points: [.init(x: 1, y: 40, low: 30, high: 50), .init(x: 16, y: 95, low: 90, high: 98)]),
+            .init(name: "random \"order\"", points: [.init(x: 1, y: 20, low: 12, high: 30), .init(x: 16, y: 80, low: 70, high: 88)]),
+        ],
+        frontier: [.init(x: 1, y: 40, low: 40, high: 40), .init(x: 16, y: 95, low: 95, high: 95)])
+
+    @Test func lineChartWritesFourFilesAndRegenerates() throws {
+        let folder = Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let files = try Self.chart.write(to: folder, name: "accuracy")
+        let png = try Data(contentsOf: files.png)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(try String(contentsOf: files.svg, encoding: .utf8).contains("<svg"))
+        #expect(try String(contentsOf: files.data, encoding: .utf8).contains("# Pareto frontier"))
+        // Plain gnuplot on the written .gp regenerates the figure from the .dat beside it.
+        try FileManager.default.removeItem(at: files.png)
+        try Gnuplot().run("load \"accuracy.gp\"", in: folder)
+        #expect(FileManager.default.fileExists(atPath: files.png.path))
+    }
+
+    @Test func heatmapWrites() throws {
+        let folder = Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let panel = Heatmap.Panel(title: "low-confidence", values: [[1, 0, 0.5], [0, 1, 0.5]])
+        let files = try Heatmap(title: "order", panels: [panel, panel]).write(to: folder, name: "order")
+        #expect(try Data(contentsOf: files.png).count > 1000)
+    }
+
+    @Test func gnuplotErrorsSurface() throws {
+        let folder = Self.scratchFolder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // gnuplot reading a pipe goes on after an error and gnuplot-iostream drops its status: the bridge must not.
+        let error = #expect(throws: GnuplotError.self) {
+            try Gnuplot().run("plot sin(x) with nonsense\nprint \"still running\"", in: folder)
+        }
+        #expect(error?.kind == .script)
+        #expect(error?.message.contains("unrecognized plot type") == true)
+        let missing = #expect(throws: GnuplotError.self) {
+            try Gnuplot(command: "/nonexistent/gnuplot").run("plot sin(x)", in: folder)
+        }
+        #expect(missing?.kind == .cannotRun)
+        #expect(throws: GnuplotError.self) { try Gnuplot().run("print 1", in: folder.appendingPathComponent("absent")) }
+    }
+
+    @Test func warningsAreReturnedNotThrown() throws {
+        let folder = Self.scratchFolder()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let warnings = try Gnuplot().run("set terminal dumb\nset output '/dev/null'\nplot [0:1] 1", in: folder)
+        #expect(warnings.lowercased().contains("warning"))
+    }
+}
+
+extension PlottingTests {
+    /// Writes the sample figures to `DLAB_PLOT_SAMPLES` (when set) so a person can look at them.
+    @Test func samplesForLooking() throws {
+        guard let path = ProcessInfo.processInfo.environment["DLAB_PLOT_SAMPLES"] else { return }
+        let folder = URL(fileURLWithPath: path)
+        try Self.chart.write(to: folder, name: "sample-accuracy")
+        let panels = (0 ..< 4).map { index in
+            Heatmap.Panel(title: "sampler \(index)", values: (0 ..< 16).map { step in
+                (0 ..< 16).map { position in (position + index) % 16 == step ? 1.0 : 0.0 }
+            })
+        }
+        try Heatmap(title: "order", panels: panels).write(to: folder, name: "sample-order")
+    }
+}
+
+@Suite struct ExperimentFiguresTests {
+    @Test func paretoFrontierKeepsUndominatedPoints() {
+        let points = [(4.0, 60.0), (1.0, 20.0), (2.0, 10.0), (8.0, 55.0), (16.0, 90.0), (2.0, 30.0)]
+            .map { LineChart.Point(x: $0.0, y: $0.1, low: $0.1, high: $0.1) }
+        #expect(ExperimentFigures.paretoFrontier(points).map(\.x) == [1, 2, 4, 16])
+    }
+
+    @Test func figuresFromADatabase() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let database = try ResultsDatabase(folder.appendingPathComponent("results.sqlite"))
+        for (config, budget) in [("a", 1), ("a", 4), ("b", 1), ("b", 4)] {
+            for index in 0 ..< 10 {
+                try database.insert(ExampleResult(
+                    runKey: "\(config)\(budget)", experiment: "t", model: "m", task: "sudoku4", taskVersion: 1,
+                    split: "eval", taskSeed: 0, exampleIndex: index, sampler: config, samplerParameters: "{}",
+                    samplerConfig: config, stepBudget: budget, seed: 0, repeatIndex: 0, generationLength: 4,
+                    blockLength: nil, prompt: "p", output: "o", reference: "o", score: index < budget * 2 ? 1 : 0,
+                    nfe: budget, stepsRun: budget, tokensPerForward: 4 / Double(budget), wallSeconds: 0.001 * Double(budget),
+                    commitSteps: (0 ..< 4).map { min($0, budget - 1) }, gitCommit: "x", dlabVersion: "0"))
+            }
+        }
+        let files = try ExperimentFigures.write(from: database, to: folder.appendingPathComponent("plots"))
+        #expect(files.map(\.png.lastPathComponent) == [
+            "sudoku4-accuracy-vs-steps.png", "sudoku4-accuracy-vs-nfe.png", "sudoku4-accuracy-vs-time.png",
+            "sudoku4-commit-order.png",
+        ])
+        for file in files {
+            #expect(FileManager.default.fileExists(atPath: file.svg.path))
+        }
+        let data = try String(contentsOf: files[0].data, encoding: .utf8)
+        #expect(data.contains("# a\n") && data.contains("# Pareto frontier"))
+    }
+}

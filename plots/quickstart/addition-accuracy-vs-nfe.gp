@@ -1,0 +1,36 @@
+# addition-accuracy-vs-nfe.gp: regenerate addition-accuracy-vs-nfe.png and addition-accuracy-vs-nfe.svg with `gnuplot addition-accuracy-vs-nfe.gp` in this folder.
+# Data: addition-accuracy-vs-nfe.dat. Written by `dlab plot` (DiffusionLab).
+set encoding utf8
+set datafile separator "\t"
+set terminal pngcairo size 960,640 font "DejaVu Sans,11" noenhanced
+set output "addition-accuracy-vs-nfe.png"
+set title "addition: accuracy vs mean NFE"
+set xlabel "mean forward passes per example (measured NFE, log2)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 2
+set format x "%g"
+set yrange [-2:102]
+plot "addition-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
+     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output
+reset
+set datafile separator "\t"
+set terminal svg size 960,640 font "DejaVu Sans,11" noenhanced background "white"
+set output "addition-accuracy-vs-nfe.svg"
+set title "addition: accuracy vs mean NFE"
+set xlabel "mean forward passes per example (measured NFE, log2)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 2
+set format x "%g"
+set yrange [-2:102]
+plot "addition-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
+     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output

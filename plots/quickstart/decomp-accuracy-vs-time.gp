@@ -1,0 +1,34 @@
+# decomp-accuracy-vs-time.gp: regenerate decomp-accuracy-vs-time.png and decomp-accuracy-vs-time.svg with `gnuplot decomp-accuracy-vs-time.gp` in this folder.
+# Data: decomp-accuracy-vs-time.dat. Written by `dlab plot` (DiffusionLab).
+set encoding utf8
+set datafile separator "\t"
+set terminal pngcairo size 960,640 font "DejaVu Sans,11" noenhanced
+set output "decomp-accuracy-vs-time.png"
+set title "decomp: accuracy vs wall time"
+set xlabel "wall time per example (ms, log10)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 10
+set yrange [-2:102]
+plot "decomp-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
+     "decomp-accuracy-vs-time.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "decomp-accuracy-vs-time.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output
+reset
+set datafile separator "\t"
+set terminal svg size 960,640 font "DejaVu Sans,11" noenhanced background "white"
+set output "decomp-accuracy-vs-time.svg"
+set title "decomp: accuracy vs wall time"
+set xlabel "wall time per example (ms, log10)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 10
+set yrange [-2:102]
+plot "decomp-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
+     "decomp-accuracy-vs-time.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "decomp-accuracy-vs-time.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output
