@@ -14,8 +14,15 @@ set logscale x 2
 set format x "%g"
 set yrange [-2:102]
 plot "addition-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
-     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+     "addition-accuracy-vs-nfe.dat" index 1 using 1:2:3:4 with yerrorlines lt 2 lw 1.5 pt 7 ps 0.8 title "llada_random", \
+     "addition-accuracy-vs-nfe.dat" index 2 using 1:2:3:4 with yerrorlines lt 3 lw 1.5 pt 7 ps 0.8 title "dream_topk_margin", \
+     "addition-accuracy-vs-nfe.dat" index 3 using 1:2:3:4 with yerrorlines lt 4 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.7", \
+     "addition-accuracy-vs-nfe.dat" index 4 using 1:2:3:4 with yerrorlines lt 5 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.9", \
+     "addition-accuracy-vs-nfe.dat" index 5 using 1:2:3:4 with yerrorlines lt 6 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=0.1", \
+     "addition-accuracy-vs-nfe.dat" index 6 using 1:2:3:4 with yerrorlines lt 7 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=1.0", \
+     "addition-accuracy-vs-nfe.dat" index 7 using 1:2:3:4 with yerrorlines lt 8 lw 1.5 pt 7 ps 0.8 title "autoregressive", \
+     "addition-accuracy-vs-nfe.dat" index 8 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "addition-accuracy-vs-nfe.dat" index 8 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output
 reset
 set datafile separator "\t"
@@ -31,6 +38,13 @@ set logscale x 2
 set format x "%g"
 set yrange [-2:102]
 plot "addition-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
-     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "addition-accuracy-vs-nfe.dat" index 1 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+     "addition-accuracy-vs-nfe.dat" index 1 using 1:2:3:4 with yerrorlines lt 2 lw 1.5 pt 7 ps 0.8 title "llada_random", \
+     "addition-accuracy-vs-nfe.dat" index 2 using 1:2:3:4 with yerrorlines lt 3 lw 1.5 pt 7 ps 0.8 title "dream_topk_margin", \
+     "addition-accuracy-vs-nfe.dat" index 3 using 1:2:3:4 with yerrorlines lt 4 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.7", \
+     "addition-accuracy-vs-nfe.dat" index 4 using 1:2:3:4 with yerrorlines lt 5 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.9", \
+     "addition-accuracy-vs-nfe.dat" index 5 using 1:2:3:4 with yerrorlines lt 6 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=0.1", \
+     "addition-accuracy-vs-nfe.dat" index 6 using 1:2:3:4 with yerrorlines lt 7 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=1.0", \
+     "addition-accuracy-vs-nfe.dat" index 7 using 1:2:3:4 with yerrorlines lt 8 lw 1.5 pt 7 ps 0.8 title "autoregressive", \
+     "addition-accuracy-vs-nfe.dat" index 8 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "addition-accuracy-vs-nfe.dat" index 8 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output
