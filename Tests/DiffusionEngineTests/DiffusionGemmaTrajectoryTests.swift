@@ -6,8 +6,11 @@ import Testing
 /// The model along transformers' recorded `generate()` trajectories (trajectory*.json, made by
 /// make_diffusiongemma_fixtures.py): at every denoising step, the Swift decoder, fed the recorded canvas and its
 /// own previous step's probabilities as self-conditioning, predicts the recorded argmax canvas and entropies.
-/// This checks the model under the real self-conditioning chain and multi-canvas encoding; replaying the random
-/// draws token for token is the renoise sampler's test (Sources/Samplers), which these fixtures also serve.
+/// With the recorded random draws (multinomial samples, re-noise canvases) the decisions of transformers'
+/// `EntropyBoundSampler` and `StableAndConfidentStoppingCriteria`, recomputed here from the Swift logits, give the
+/// recorded accepted positions, the next canvas and the stop step token for token: the engine reproduces the whole
+/// trajectory. (The catalogue's `gemma_entropy_bound` sampler draws from `SeededGenerator` itself, so replaying
+/// these draws through it needs a way to hand it recorded draws; the fixtures carry everything that needs.)
 @Suite struct DiffusionGemmaTrajectoryTests {
     struct Trajectory: Decodable {
         struct Step: Decodable {
@@ -26,7 +29,13 @@ import Testing
             let initial_canvas: [Int]
             let steps: [Step]
         }
+        struct Settings: Decodable {
+            let entropy_bound: Double
+            let confidence_threshold: Double
+            let stability_threshold: Int
+        }
         let prompt: [Int]
+        let generation_config: Settings
         let generated: [Int]
         let canvas_length: Int
         let canvases: [Canvas]
@@ -41,6 +50,7 @@ import Testing
     func decoderFollowsTheRecordedTrajectory(file: String) throws {
         let model = try DiffusionGemmaParityTests.model()
         let trajectory = try Self.load(file)
+        let settings = trajectory.generation_config
         let (c, v) = (trajectory.canvas_length, model.vocabularySize)
         var compared = 0
         var worstEntropy: Float = 0
@@ -49,11 +59,14 @@ import Testing
             let prefix = trajectory.prompt + trajectory.generated.prefix(k * c)
             #expect(canvas.initial_canvas == canvas.steps[0].canvas_in)
             var conditioning: Conditioning? = nil  // each canvas starts without self-conditioning
+            var history: [[Int]] = Array(repeating: Array(repeating: -1, count: c), count: settings.stability_threshold)
             for (n, step) in canvas.steps.enumerated() {
                 if n > 0 { #expect(step.canvas_in == canvas.steps[n - 1].next_canvas, "\(file) canvas \(k) step \(step.step)") }
                 let logits = try model.logits(prefix: prefix, canvas: step.canvas_in, conditioning: conditioning)
                 // Processed logits: divided by the step's temperature (F32, as the logits processor does).
                 var processed = logits.values.map { $0 / step.temperature }
+                var entropies = [Double](repeating: 0, count: c)
+                var argmax = [Int](repeating: 0, count: c)
                 for row in 0 ..< c {
                     let values = processed[row * v ..< (row + 1) * v]
                     let sorted = values.sorted(by: >)
@@ -67,7 +80,27 @@ import Testing
                     let total = exps.reduce(0, +)
                     let entropy = -exps.reduce(0.0) { $0 + $1 / total * log($1 / total) }
                     worstEntropy = max(worstEntropy, abs(Float(entropy) - step.entropy[row]))
+                    entropies[row] = entropy
+                    argmax[row] = values.firstIndex(of: sorted[0])! - row * v
                 }
+                // EntropyBoundSampler.accept_canvas: lowest entropies first, accept while Σ H − max H ≤ bound.
+                var accepted = [Int](repeating: 0, count: c)
+                var total = 0.0
+                for i in (0 ..< c).sorted(by: { entropies[$0] < entropies[$1] }) {
+                    total += entropies[i]
+                    if total - entropies[i] <= settings.entropy_bound { accepted[i] = 1 }
+                    #expect(abs(total - entropies[i] - settings.entropy_bound) > 1e-4, "near-tie at the bound")
+                }
+                #expect(accepted == step.accepted, "\(file) canvas \(k) step \(step.step): accepted positions")
+                // renoise_canvas: accepted samples stay, the rest takes the recorded uniform draw.
+                let next = (0 ..< c).map { accepted[$0] == 1 ? step.samples[$0] : step.renoise[$0] }
+                #expect(next == step.next_canvas)
+                // StableAndConfidentStoppingCriteria: the argmax equals the last `stability_threshold` ones and
+                // the mean entropy is below the threshold; the recorded canvas stops exactly there (or at step 1).
+                let stable = history.allSatisfy { $0 == argmax }
+                if settings.stability_threshold > 0 { history = Array(history.dropFirst()) + [argmax] }
+                let stops = stable && entropies.reduce(0, +) / Double(c) < settings.confidence_threshold
+                #expect(stops == (n == canvas.steps.count - 1 && step.step > 1), "\(file) canvas \(k) step \(step.step): stop")
                 Softmax.rows(&processed, rows: c, width: v)
                 conditioning = Conditioning(previousProbabilities: Logits(rows: c, vocabularySize: v, values: processed))
             }
