@@ -4,32 +4,42 @@ import DiffusionEngine
 import Foundation
 
 /// `dlab logits`: the logits of every position for given token ids — the tap for comparing a port with its
-/// reference from the shell.
+/// reference from the shell. With `--prompt-tokens`, the prompt is the prefix (DiffusionGemma's encoder input) and
+/// `--tokens` the canvas; the rows printed are the canvas's.
 struct LogitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logits",
-        abstract: "Print the logits of every position for the given token ids.")
+        abstract: "Print the logits of every position for the given token ids (the canvas, after an optional prompt).")
 
     enum Format: String, ExpressibleByArgument { case json, text }
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Comma-separated token ids, e.g. 5,7,9.")
+    @Option(help: "Comma-separated token ids, e.g. 5,7,9 (the canvas when --prompt-tokens is given).")
     var tokens: String
+
+    @Option(help: "Comma-separated prompt token ids: the prefix the canvas is conditioned on (DiffusionGemma's encoder input).")
+    var promptTokens: String?
 
     @Option(help: "json prints {\"shape\":[T,V],\"logits\":[[...],...]}; text prints the top 5 tokens per position.")
     var format: Format = .text
 
-    func run() throws {
-        let ids = try tokens.split(separator: ",").map { piece -> TokenID in
+    static func parse(_ text: String, option: String) throws -> [TokenID] {
+        let ids = try text.split(separator: ",").map { piece -> TokenID in
             guard let id = TokenID(piece.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--tokens: '\(piece)' is not an integer token id")
+                throw ValidationError("\(option): '\(piece)' is not an integer token id")
             }
             return id
         }
-        guard !ids.isEmpty else { throw ValidationError("--tokens: no token ids given") }
+        guard !ids.isEmpty else { throw ValidationError("\(option): no token ids given") }
+        return ids
+    }
+
+    func run() throws {
+        let ids = try Self.parse(tokens, option: "--tokens")
+        let prompt = try promptTokens.map { try Self.parse($0, option: "--prompt-tokens") } ?? []
         let folder = try modelOptions.load(requireTokenizer: false)
-        let logits = try folder.denoiser.logits(prefix: [], canvas: ids, conditioning: nil)
+        let logits = try folder.denoiser.logits(prefix: prompt, canvas: ids, conditioning: nil)
         switch format {
         case .json:
             let rows = (0 ..< logits.rows).map { r in logits.row(r).map { "\($0)" }.joined(separator: ",") }

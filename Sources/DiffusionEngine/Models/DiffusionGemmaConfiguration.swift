@@ -1,0 +1,316 @@
+// port of https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/diffusion_gemma/configuration_diffusion_gemma.py#L32
+// (`DiffusionGemmaTextConfig.__post_init__`, `DiffusionGemmaConfig`) and of the RoPE initialisers it names
+// (`compute_default_rope_parameters`, modeling_rope_utils `_compute_proportional_rope_parameters`).
+import Foundation
+
+/// The `config.json` of a DiffusionGemma checkpoint (model_type `diffusion_gemma`), text path only. Every field is
+/// checked for presence, type and consistency, and an error names the field (`text_config.layer_types`, ...).
+/// Absent fields take transformers' defaults; the vision tower (`vision_config`) is never run.
+public struct DiffusionGemmaConfiguration: Sendable, Equatable {
+    public enum LayerKind: String, Sendable {
+        case sliding = "sliding_attention"
+        case full = "full_attention"
+    }
+
+    /// The attention shape of one layer after `per_layer_config` overrides.
+    public struct LayerShape: Sendable, Equatable {
+        public var kind: LayerKind
+        public var headDim: Int
+        public var keyValueHeads: Int
+        /// Full-attention layers have no `v_proj`: values are the keys before k_norm and RoPE (K = V).
+        public var valuesFromKeys: Bool { kind == .full }
+        /// RoPE inverse frequencies, headDim/2 of them; pairs (i, i + headDim/2) rotate, zero frequencies pass.
+        public var inverseFrequencies: [Float]
+    }
+
+    public var vocabularySize: Int
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var layerCount: Int
+    public var headCount: Int
+    public var layers: [LayerShape]
+    /// Keys a sliding layer sees: its own position and the W − 1 before it (after the bidirectional halving).
+    public var slidingWindow: Int
+    public var rmsNormEps: Float
+    public var expertCount: Int
+    public var expertsPerToken: Int
+    public var expertHidden: Int
+    public var finalLogitSoftcap: Float
+    public var maxPositions: Int
+    /// `tie_word_embeddings` (top level): the encoder shares the decoder's weights (only the layer scalars, which
+    /// are buffers, are its own) and the LM head is the decoder's embedding. False undoes every tie.
+    public var tieWordEmbeddings: Bool
+    public var canvasLength: Int
+    public var padTokenID: Int?
+    public var endOfSequenceIDs: [Int]
+    public var beginOfSequenceID: Int?
+    /// The image placeholder; a prompt containing it asks for the vision tower, which is refused.
+    public var imageTokenID: Int?
+
+    /// sqrt(hidden_size) in F32, as `DiffusionGemmaTextScaledWordEmbedding` stores it.
+    public var embedScale: Float { Float(Double(hiddenSize).squareRoot()) }
+
+    /// Reads and validates `config.json` at `url`.
+    public init(contentsOf url: URL) throws {
+        try self.init(fields: try JSONFields(try JSONValue.read(url), file: url.path))
+    }
+
+    public init(fields top: JSONFields) throws {
+        func fail(_ message: String) -> ModelFileError { ModelFileError(file: top.file, message) }
+        guard let c = try top.optionalObject("text_config") else {
+            throw fail("field 'text_config' is missing: DiffusionLab runs the text model only, and a config without one "
+                + "(vision only) cannot be run")
+        }
+        if let type = try c.optionalString("model_type"), type != "diffusion_gemma_text" {
+            throw fail("field 'text_config.model_type' is '\(type)', expected 'diffusion_gemma_text'")
+        }
+        vocabularySize = try c.positiveInt("vocab_size")
+        hiddenSize = try c.positiveInt("hidden_size")
+        intermediateSize = try c.positiveInt("intermediate_size")
+        let layerCount = try c.positiveInt("num_hidden_layers")
+        let headCount = try c.positiveInt("num_attention_heads")
+        self.layerCount = layerCount
+        self.headCount = headCount
+        let keyValueHeads = try c.optionalInt("num_key_value_heads") ?? 4
+        let headDim = try c.optionalInt("head_dim") ?? 256
+        rmsNormEps = Float(try c.optionalDouble("rms_norm_eps") ?? 1e-6)
+        maxPositions = try c.optionalInt("max_position_embeddings") ?? 131_072
+        finalLogitSoftcap = Float(try c.optionalDouble("final_logit_softcapping") ?? 30)
+        guard finalLogitSoftcap > 0 else { throw fail("field 'text_config.final_logit_softcapping' must be positive") }
+        let activation = try c.optionalString("hidden_activation") ?? "gelu_pytorch_tanh"
+        guard activation == "gelu_pytorch_tanh" else {
+            throw fail("field 'text_config.hidden_activation' is '\(activation)'; only 'gelu_pytorch_tanh' is supported")
+        }
+        if try c.optionalBool("attention_bias") == true {
+            throw fail("field 'text_config.attention_bias' is true; DiffusionGemma checkpoints have no attention biases "
+                + "and this engine does not load them")
+        }
+
+        // Bidirectional encoder: transformers halves the window (`sliding_window // 2 + 1`) and drops the causal
+        // mask, but 5.23 cannot run that configuration (it passes `is_causal` twice to the attention function),
+        // so there is no reference to match; "vision" only changes image tokens, which the text path never sees.
+        var window = try c.optionalInt("sliding_window") ?? 512
+        switch try c.optionalString("use_bidirectional_attention") {
+        case nil, "vision": break
+        case "all":
+            window = window / 2 + 1
+            throw fail("field 'text_config.use_bidirectional_attention' is 'all' (bidirectional encoder, window "
+                + "\(window)): not supported, since transformers 5.23 cannot run it either (is_causal passed twice)")
+        case let other?:
+            throw fail("field 'text_config.use_bidirectional_attention' is '\(other)'; expected null, 'vision' or 'all'")
+        }
+        guard window > 0 else { throw fail("field 'text_config.sliding_window' must be positive, found \(window)") }
+        slidingWindow = window
+
+        // Layer pattern: 5 sliding : 1 full by default, the last layer full.
+        let kinds: [LayerKind]
+        if let names = try c.optionalStringList("layer_types") {
+            guard names.count == layerCount else {
+                throw fail("field 'text_config.layer_types' has \(names.count) entries for \(layerCount) layers (num_hidden_layers)")
+            }
+            kinds = try names.enumerated().map { index, name in
+                guard let kind = LayerKind(rawValue: name) else {
+                    throw fail("field 'text_config.layer_types' entry \(index) is '\(name)'; expected 'sliding_attention' or 'full_attention'")
+                }
+                return kind
+            }
+            // transformers rewrites a sliding last layer to full with a warning; a config that needs rewriting is
+            // inconsistent with its own per_layer_config, so it is an error here.
+            guard kinds.last == .full else {
+                throw fail("field 'text_config.layer_types' must end with 'full_attention' (transformers forces the last layer to full attention)")
+            }
+        } else {
+            kinds = (0 ..< layerCount).map { ($0 + 1) % 6 == 0 || $0 == layerCount - 1 ? .full : .sliding }
+        }
+
+        // Per-layer overrides: explicit `per_layer_config` (as save_pretrained writes it), else transformers'
+        // construction: global layers get `global_head_dim` (default 512) and, unless `attention_k_eq_v` is false,
+        // `num_global_key_value_heads`.
+        var overrides: [Int: (headDim: Int?, keyValueHeads: Int?)] = [:]
+        if let perLayer = try c.optionalObject("per_layer_config") {
+            for (key, _) in perLayer.values {
+                guard let index = Int(key), index >= 0, index < layerCount else {
+                    throw fail("field 'text_config.per_layer_config' has key '\(key)', not a layer index 0..<\(layerCount)")
+                }
+                let entry = try perLayer.object(key)
+                if let unknown = entry.values.keys.sorted().first(where: { $0 != "head_dim" && $0 != "num_key_value_heads" }) {
+                    throw fail("field 'text_config.per_layer_config.\(key).\(unknown)' is not supported (only head_dim and num_key_value_heads)")
+                }
+                overrides[index] = (try entry.optionalInt("head_dim"), try entry.optionalInt("num_key_value_heads"))
+            }
+        } else {
+            let globalHeadDim = try c.optionalInt("global_head_dim") ?? 512
+            let globalKeyValueHeads = try c.optionalBool("attention_k_eq_v") == false ? nil : try c.optionalInt("num_global_key_value_heads")
+            for (index, kind) in kinds.enumerated() where kind == .full {
+                overrides[index] = (globalHeadDim, globalKeyValueHeads)
+            }
+        }
+
+        let ropes = try c.optionalObject("rope_parameters")
+        var shapes: [LayerShape] = []
+        var firstOfKind: [LayerKind: Int] = [:]
+        for (index, kind) in kinds.enumerated() {
+            let field = overrides[index] == nil ? "text_config" : "text_config.per_layer_config.\(index)"
+            let dim = overrides[index]?.headDim ?? headDim
+            let heads = overrides[index]?.keyValueHeads ?? keyValueHeads
+            guard dim > 0, dim % 2 == 0 else { throw fail("field '\(field).head_dim' must be a positive even number, found \(dim)") }
+            guard heads > 0, headCount % heads == 0 else {
+                throw fail("field '\(field).num_key_value_heads' (\(heads)) must divide num_attention_heads (\(headCount)) in layer \(index)")
+            }
+            // RoPE tables are built once per layer kind from that kind's head dim, so every layer of a kind must agree.
+            if let first = firstOfKind[kind], shapes[first].headDim != dim || shapes[first].keyValueHeads != heads {
+                throw fail("field 'text_config.per_layer_config': layer \(index) (\(kind.rawValue)) differs from layer \(first); "
+                    + "transformers requires every layer of one type to have the same overrides")
+            }
+            firstOfKind[kind] = firstOfKind[kind] ?? index
+            let frequencies = try Self.inverseFrequencies(ropes, kind: kind, headDim: dim, file: top.file)
+            shapes.append(LayerShape(kind: kind, headDim: dim, keyValueHeads: heads, inverseFrequencies: frequencies))
+        }
+        layers = shapes
+
+        // DiffusionGemma always builds the MoE beside the dense MLP, so the expert fields are required.
+        expertCount = try c.positiveInt("num_experts")
+        expertsPerToken = try c.positiveInt("top_k_experts")
+        guard expertsPerToken <= expertCount else {
+            throw fail("field 'text_config.top_k_experts' (\(expertsPerToken)) exceeds num_experts (\(expertCount))")
+        }
+        expertHidden = try c.positiveInt("moe_intermediate_size")
+
+        tieWordEmbeddings = try top.optionalBool("tie_word_embeddings") ?? true
+        canvasLength = try top.optionalInt("canvas_length") ?? 256
+        guard canvasLength > 0 else { throw fail("field 'canvas_length' must be positive, found \(canvasLength)") }
+        padTokenID = try c.optionalInt("pad_token_id")
+        endOfSequenceIDs = try c.optionalIntList("eos_token_id") ?? []
+        beginOfSequenceID = try c.optionalInt("bos_token_id")
+        imageTokenID = try top.optionalInt("image_token_id")
+        for (name, id) in [("pad_token_id", padTokenID), ("bos_token_id", beginOfSequenceID)] + endOfSequenceIDs.map({ ("eos_token_id", $0) }) {
+            guard let id else { continue }
+            guard id >= 0, id < vocabularySize else {
+                throw fail("field 'text_config.\(name)' is \(id), outside the vocabulary 0..<\(vocabularySize)")
+            }
+        }
+    }
+
+    /// RoPE inverse frequencies of one layer kind, headDim/2 of them (pairs i, i + headDim/2 as `rotate_half`).
+    /// - default: 1 / θ^(2i / headDim) for every pair (a partial factor other than 1 would not match the head).
+    /// - proportional: the first ⌊factor·headDim/2⌋ pairs get 1 / θ^(2i / headDim) (the full head dim in the
+    ///   exponent), the rest 0 (no rotation); all divided by `factor` (rope scaling, default 1).
+    static func inverseFrequencies(_ ropes: JSONFields?, kind: LayerKind, headDim: Int, file: String) throws -> [Float] {
+        func fail(_ message: String) -> ModelFileError { ModelFileError(file: file, message) }
+        let field = "text_config.rope_parameters.\(kind.rawValue)"
+        let type: String
+        let theta: Double
+        let partial: Double
+        let scaling: Double
+        if let ropes {
+            guard let p = try ropes.optionalObject(kind.rawValue) else { throw fail("field '\(field)' is missing") }
+            type = try p.string("rope_type")
+            theta = try p.double("rope_theta")
+            partial = try p.optionalDouble("partial_rotary_factor") ?? 1
+            scaling = try p.optionalDouble("factor") ?? 1
+        } else if kind == .sliding {
+            (type, theta, partial, scaling) = ("default", 10_000, 1, 1)
+        } else {
+            (type, theta, partial, scaling) = ("proportional", 1_000_000, 0.25, 1)
+        }
+        guard theta > 0 else { throw fail("field '\(field).rope_theta' must be positive, found \(theta)") }
+        let half = headDim / 2
+        // inv_freq = 1 / base ** (arange(0, dim, 2, float32) / dim): F32 exponent, F32 power, as torch computes it.
+        func frequency(_ i: Int, over dim: Int) -> Float {
+            1 / Float(pow(Double(Float(theta)), Double(Float(2 * i) / Float(dim))))
+        }
+        switch type {
+        case "default":
+            guard partial == 1, scaling == 1 else {
+                throw fail("field '\(field)': rope_type 'default' with partial_rotary_factor \(partial) or factor \(scaling) is not supported")
+            }
+            return (0 ..< half).map { frequency($0, over: headDim) }
+        case "proportional":
+            guard partial >= 0, partial <= 1, scaling > 0 else {
+                throw fail("field '\(field)': partial_rotary_factor must be in [0, 1] and factor positive")
+            }
+            let rotated = Int((partial * Double(headDim) / 2).rounded(.down))
+            return (0 ..< half).map { i in i < rotated ? Float(Double(frequency(i, over: headDim)) / scaling) : 0 }
+        default:
+            throw fail("field '\(field).rope_type' is '\(type)'; supported: 'default', 'proportional'")
+        }
+    }
+
+    /// Parameters in total and active per token, for benchmarks and model cards (the encoder shares the decoder's).
+    public var parameterCounts: (total: Int, activePerToken: Int) {
+        let d = hiddenSize
+        var shared = vocabularySize * d + d + 3 * d * intermediateSize + d  // embedding, final norm, self-conditioning
+        var active = shared
+        for layer in layers {
+            let kv = layer.keyValueHeads * layer.headDim
+            let attention = 2 * d * headCount * layer.headDim + d * kv * (layer.valuesFromKeys ? 1 : 2) + 2 * layer.headDim
+            let dense = 3 * d * intermediateSize + 7 * d
+            let router = d * expertCount + d + expertCount
+            shared += attention + dense + router + expertCount * 3 * d * expertHidden
+            active += attention + dense + router + expertsPerToken * 3 * d * expertHidden
+        }
+        if !tieWordEmbeddings {
+            shared += vocabularySize * d
+            active += vocabularySize * d
+        }
+        return (shared, active)
+    }
+}
+
+extension JSONFields {
+    /// A list of strings (e.g. `layer_types`), or nil if absent.
+    func optionalStringList(_ name: String) throws -> [String]? {
+        guard present(name) != nil else { return nil }
+        return try array(name).map { item in
+            guard case .string(let text) = item else {
+                throw ModelFileError(file: file, "field '\(path.isEmpty ? name : "\(path).\(name)")' must be a list of strings, found \(item.typeName) inside")
+            }
+            return text
+        }
+    }
+}
+
+/// The sampler defaults of a DiffusionGemma `generation_config.json` (`DiffusionGemmaGenerationConfig`), with
+/// transformers' global defaults for absent fields and its validation.
+public struct DiffusionGemmaGenerationDefaults: Sendable, Equatable {
+    public var maxDenoisingSteps = 48
+    public var entropyBound = 0.1
+    public var temperatureMin = 0.4
+    public var temperatureMax = 0.8
+    public var stabilityThreshold = 1
+    public var confidenceThreshold = 0.005
+    public var maxNewTokens = 256
+    public var endOfSequenceIDs: [Int] = []
+    public var padTokenID: Int?
+
+    public init() {}
+
+    /// Reads `generation_config.json` fields (nil: no file, all defaults).
+    public init(fields g: JSONFields?) throws {
+        guard let g else { return }
+        func fail(_ message: String) -> ModelFileError { ModelFileError(file: g.file, message) }
+        maxDenoisingSteps = try g.optionalInt("max_denoising_steps") ?? maxDenoisingSteps
+        guard maxDenoisingSteps > 0 else { throw fail("field 'max_denoising_steps' must be positive, found \(maxDenoisingSteps)") }
+        if let sampler = try g.optionalObject("sampler_config") {
+            let type = try sampler.optionalString("_cls_name") ?? "EntropyBoundSamplerConfig"
+            guard type == "EntropyBoundSamplerConfig" else {
+                throw fail("field 'sampler_config._cls_name' is '\(type)'; expected 'EntropyBoundSamplerConfig'")
+            }
+            entropyBound = try sampler.double("entropy_bound")
+            guard entropyBound > 0 else { throw fail("field 'sampler_config.entropy_bound' must be positive, found \(entropyBound)") }
+        }
+        temperatureMin = try g.optionalDouble("t_min") ?? temperatureMin
+        temperatureMax = try g.optionalDouble("t_max") ?? temperatureMax
+        guard temperatureMin >= 0, temperatureMax > temperatureMin else {
+            throw fail("fields 't_min' (\(temperatureMin)) and 't_max' (\(temperatureMax)) need 0 <= t_min < t_max")
+        }
+        stabilityThreshold = try g.optionalInt("stability_threshold") ?? stabilityThreshold
+        guard stabilityThreshold >= 0 else { throw fail("field 'stability_threshold' must be >= 0, found \(stabilityThreshold)") }
+        confidenceThreshold = try g.optionalDouble("confidence_threshold") ?? confidenceThreshold
+        guard confidenceThreshold > 0 else { throw fail("field 'confidence_threshold' must be positive, found \(confidenceThreshold)") }
+        maxNewTokens = try g.optionalInt("max_new_tokens") ?? maxNewTokens
+        guard maxNewTokens > 0 else { throw fail("field 'max_new_tokens' must be positive, found \(maxNewTokens)") }
+        endOfSequenceIDs = try g.optionalIntList("eos_token_id") ?? []
+        padTokenID = try g.optionalInt("pad_token_id")
+    }
+}
