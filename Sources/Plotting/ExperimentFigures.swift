@@ -13,15 +13,21 @@ public enum ExperimentFigures {
         let aggregates = try database.aggregates()
         var files: [FigureFiles] = []
         let models = unique(aggregates.map(\.model))
+        // Curves: one figure per task with every model in it (series "model · sampler" when there are several),
+        // so that models, e.g. masked and uniform-state diffusion, are compared in the same axes.
+        for task in unique(aggregates.map(\.task)) {
+            let points = aggregates.filter { $0.task == task }
+            for axis in Axis.allCases {
+                let chart = lineChart(points, axis: axis, title: "\(task): accuracy vs \(axis.title)", labelModels: models.count > 1)
+                files.append(try chart.write(to: folder, name: "\(task)-accuracy-vs-\(axis.rawValue)", gnuplot: gnuplot))
+            }
+        }
+        // Commit orders: one figure per model and task (a panel per sampler).
         for model in models {
             for task in unique(aggregates.filter { $0.model == model }.map(\.task)) {
                 let points = aggregates.filter { $0.model == model && $0.task == task }
                 let prefix = models.count > 1 ? "\(model)-" : ""
                 let name = models.count > 1 ? "\(model) · \(task)" : task
-                for axis in Axis.allCases {
-                    let chart = lineChart(points, axis: axis, title: "\(name): accuracy vs \(axis.title)")
-                    files.append(try chart.write(to: folder, name: "\(prefix)\(task)-accuracy-vs-\(axis.rawValue)", gnuplot: gnuplot))
-                }
                 if let heatmap = try orderHeatmap(database, points, title: "\(name): commit order at the largest step budget") {
                     files.append(try heatmap.write(to: folder, name: "\(prefix)\(task)-commit-order", gnuplot: gnuplot))
                 }
@@ -60,14 +66,15 @@ public enum ExperimentFigures {
         }
     }
 
-    static func lineChart(_ points: [Aggregate], axis: Axis, title: String) -> LineChart {
+    static func lineChart(_ points: [Aggregate], axis: Axis, title: String, labelModels: Bool = false) -> LineChart {
         func point(_ aggregate: Aggregate) -> LineChart.Point {
             let interval = aggregate.interval
             return LineChart.Point(x: axis.x(aggregate), y: 100 * aggregate.accuracy, low: 100 * interval.low,
                                    high: 100 * interval.high)
         }
-        let series = unique(points.map(\.samplerConfig)).map { config in
-            LineChart.Series(name: config, points: points.filter { $0.samplerConfig == config }.map(point))
+        func key(_ aggregate: Aggregate) -> String { labelModels ? "\(aggregate.model) · \(aggregate.samplerConfig)" : aggregate.samplerConfig }
+        let series = unique(points.map(key)).map { name in
+            LineChart.Series(name: name, points: points.filter { key($0) == name }.map(point))
         }
         return LineChart(title: title, xLabel: axis.label, yLabel: "accuracy (%), 95% Wilson interval",
                          logXBase: axis == .time ? 10 : 2, yRange: -2 ... 102, series: series,

@@ -22,7 +22,9 @@ public struct Heatmap: Figure {
         self.panels = panels
         self.columns = max(1, min(columns, panels.count))
         let rows = (panels.count + self.columns - 1) / max(self.columns, 1)
-        size = (max(360 * self.columns + 120, 720), 320 * max(rows, 1) + 60)
+        // Wide enough for the figure title too (about 9 px a character at the title's font size).
+        let titleWidth = 9 * (title.count + 40)
+        size = (max(360 * self.columns + 120, 720, titleWidth), 320 * max(rows, 1) + 60)
     }
 
     /// One block per panel: `position  step  fraction`, one scan line per step.

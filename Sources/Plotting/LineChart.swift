@@ -31,7 +31,13 @@ public struct LineChart: Figure {
     public var series: [Series]
     /// Points of the frontier, drawn as a dashed staircase with open circles; empty for none.
     public var frontier: [Point]
-    public var size: (width: Int, height: Int) = (960, 640)
+    public var size: (width: Int, height: Int) = (1120, 640)
+
+    /// Twelve distinguishable colours (Okabe–Ito, then Paul Tol's), with point shapes cycling on a different
+    /// period, so a series keeps a unique colour-and-shape pair well past gnuplot's eight default colours.
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442",
+                          "#882255", "#44AA99", "#999933", "#AA4499"]
+    static let pointTypes = [7, 5, 9, 11, 13]
 
     public init(title: String, xLabel: String, yLabel: String, logXBase: Int? = nil, yRange: ClosedRange<Double>? = nil,
                 series: [Series], frontier: [Point] = []) {
@@ -73,7 +79,10 @@ public struct LineChart: Figure {
         if logXBase == 2 { lines.append("set format x \"%g\"") }
         if let yRange { lines.append("set yrange [\(number(yRange.lowerBound)):\(number(yRange.upperBound))]") }
         var plots = series.enumerated().map { index, series in
-            "\(gnuplotString(dataFile)) index \(index) using 1:2:3:4 with yerrorlines lt \(index + 1) lw 1.5 pt 7 ps 0.8 title \(gnuplotString(series.name))"
+            let colour = Self.palette[index % Self.palette.count]
+            let point = Self.pointTypes[index % Self.pointTypes.count]
+            let dash = index < Self.palette.count ? 1 : 2
+            return "\(gnuplotString(dataFile)) index \(index) using 1:2:3:4 with yerrorlines lc rgb \"\(colour)\" dt \(dash) lw 1.5 pt \(point) ps 0.9 title \(gnuplotString(series.name))"
         }
         if !frontier.isEmpty {
             // A staircase: what is reachable at a cost is the best accuracy of any point that costs no more.

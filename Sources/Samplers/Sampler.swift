@@ -33,11 +33,15 @@ public struct SamplerAbout: Sendable {
     /// True for samplers that may rewrite a position they accepted before (re-noising, re-masking); the run guard
     /// then allows a position to be traced more than once.
     public var revisesTokens: Bool
+    /// The kinds of model the sampler can drive. Samplers built on a mask token (every `MaskedLoop` sampler)
+    /// cannot run on uniform-state models such as DiffusionGemma, whose canvas holds no mask to unmask.
+    public var modelKinds: Set<DiffusionKind>
 
-    public init(summary: String, source: String, revisesTokens: Bool = false) {
+    public init(summary: String, source: String, revisesTokens: Bool = false, modelKinds: Set<DiffusionKind> = [.masked]) {
         self.summary = summary
         self.source = source
         self.revisesTokens = revisesTokens
+        self.modelKinds = modelKinds
     }
 }
 

@@ -32,6 +32,8 @@ public struct SweepSummary: Sendable {
     public var examplesWritten: Int
     public var examplesSkipped: Int
     public var seconds: Double
+    /// Runs not done because the sampler cannot drive that kind of model ("sampler × model: why").
+    public var notApplicable: [String] = []
 }
 
 /// Executes the runs of a spec and writes one row per example. Examples already in the database are skipped,
@@ -50,7 +52,21 @@ public struct SweepRunner {
     /// - Parameter progress: called before the first example and after each written one.
     @discardableResult
     public func run(shard: Shard? = nil, progress: (SweepProgress) -> Void = { _ in }) throws -> SweepSummary {
-        let runs = spec.runs().filter { shard?.contains($0) ?? true }
+        let gridRuns = spec.runs().filter { shard?.contains($0) ?? true }
+        var folders: [URL: ModelFolder] = [:]
+        for run in gridRuns where folders[run.model.folder] == nil {
+            folders[run.model.folder] = try ModelFolder(run.model.folder)
+        }
+        // A sampler that needs a mask token cannot drive a uniform-state model: skip such pairs, and say so.
+        var notApplicable: [String] = []
+        let runs = gridRuns.filter { run in
+            guard let kind = folders[run.model.folder]?.denoiser.kind, !run.sampler.sampler.modelKinds.contains(kind) else {
+                return true
+            }
+            let pair = "\(run.sampler.label) × \(run.model.label): needs a \(run.sampler.sampler.modelKinds.map(\.rawValue).sorted().joined(separator: " or ")) model, this one is \(kind.rawValue)"
+            if !notApplicable.contains(pair) { notApplicable.append(pair) }
+            return false
+        }
         let done = try database.existingKeys()
         let pending = runs.map { run in
             (run, pendingExamples(of: run, done: done))
@@ -62,14 +78,12 @@ public struct SweepRunner {
                                   secondsElapsed: 0, runningAccuracy: 0, currentRun: "", workDone: 0, workToDo: work)
         var scoreSum = 0.0
         let start = ContinuousClock.now
-        var folders: [URL: ModelFolder] = [:]
         progress(state)
         for (run, examples) in pending {
             defer { state.runsDone += 1 }
             guard !examples.isEmpty else { continue }
             state.currentRun = "\(run.task.task.name) · \(run.sampler.label) · \(run.stepBudget) steps"
             let folder = try folders[run.model.folder] ?? ModelFolder(run.model.folder)
-            folders[run.model.folder] = folder
             guard let tokenizer = folder.tokenizer else {
                 throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
             }
@@ -92,7 +106,7 @@ public struct SweepRunner {
         state.secondsElapsed = seconds(since: start)
         progress(state)
         return SweepSummary(runs: runs.count, examplesWritten: state.examplesDone, examplesSkipped: skipped,
-                            seconds: state.secondsElapsed)
+                            seconds: state.secondsElapsed, notApplicable: notApplicable)
     }
 
     private func pendingExamples(of run: Run, done: Set<ExampleKey>) -> [(Int, Int)] {

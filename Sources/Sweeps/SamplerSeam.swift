@@ -18,11 +18,15 @@ public struct SweepSampler: Sendable {
                                            _ rng: inout SeededGenerator) throws -> Generation
     public let name: String
     public let parameters: [String: ParameterValue]
+    /// The kinds of model it can drive; the runner skips (and reports) runs that pair it with another kind.
+    public let modelKinds: Set<DiffusionKind>
     public let generate: Generate
 
-    public init(name: String, parameters: [String: ParameterValue], generate: @escaping Generate) {
+    public init(name: String, parameters: [String: ParameterValue], modelKinds: Set<DiffusionKind> = [.masked, .uniform],
+                generate: @escaping Generate) {
         self.name = name
         self.parameters = parameters
+        self.modelKinds = modelKinds
         self.generate = generate
     }
 }
@@ -48,8 +52,10 @@ public struct SamplerCatalog: Sendable {
         self.init(names: registry.names) { name, parameters, blockLength in
             var parameters = parameters
             if let blockLength, parameters["block_length"] == nil { parameters["block_length"] = .int(blockLength) }
-            let sampler = try registry.entry(named: name).make(parameters)
-            return SweepSampler(name: name, parameters: parameters) { prompt, length, steps, denoiser, rng in
+            let entry = try registry.entry(named: name)
+            let sampler = try entry.make(parameters)
+            return SweepSampler(name: name, parameters: parameters, modelKinds: entry.about.modelKinds) {
+                prompt, length, steps, denoiser, rng in
                 try sampler.run(prompt: prompt, length: length, steps: steps, denoiser: denoiser, rng: &rng)
             }
         }

@@ -41,6 +41,9 @@ struct SamplersCommand: ParsableCommand {
             let entry = try DLabSamplers.registry().entry(named: name)
             print("\(entry.name): \(entry.about.summary)")
             print("source: \(entry.about.source)")
+            print(entry.about.modelKinds.contains(.uniform)
+                ? "models: masked (LLaDA-MoE) and uniform-state (DiffusionGemma)"
+                : "models: masked (LLaDA-MoE) only: it unmasks mask tokens, and a uniform-state model's canvas has none")
             print(entry.parameters.isEmpty ? "parameters: none" : "parameters (--param key=value; YAML keys):")
             let width = entry.parameters.map { $0.key.count + $0.defaultValue.count }.max() ?? 0
             for parameter in entry.parameters {

@@ -55,6 +55,7 @@ struct SweepCommand: ParsableCommand {
         print(String(format: "%@: %d runs%@, %d examples written, %d already there, %.1f s",
                      spec.name, summary.runs, shard.map { " (shard \($0))" } ?? "", summary.examplesWritten,
                      summary.examplesSkipped, summary.seconds))
+        for pair in summary.notApplicable { print("not run: \(pair)") }
         print("results: \(url.path)")
     }
 }

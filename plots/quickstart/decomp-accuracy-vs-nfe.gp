@@ -2,7 +2,7 @@
 # Data: decomp-accuracy-vs-nfe.dat. Written by `dlab plot` (DiffusionLab).
 set encoding utf8
 set datafile separator "\t"
-set terminal pngcairo size 960,640 font "DejaVu Sans,11" noenhanced
+set terminal pngcairo size 1120,640 font "DejaVu Sans,11" noenhanced
 set output "decomp-accuracy-vs-nfe.png"
 set title "decomp: accuracy vs mean NFE"
 set xlabel "mean forward passes per example (measured NFE, log2)"
@@ -13,20 +13,22 @@ set offsets graph 0.03, graph 0.03, 0, 0
 set logscale x 2
 set format x "%g"
 set yrange [-2:102]
-plot "decomp-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
-     "decomp-accuracy-vs-nfe.dat" index 1 using 1:2:3:4 with yerrorlines lt 2 lw 1.5 pt 7 ps 0.8 title "llada_random", \
-     "decomp-accuracy-vs-nfe.dat" index 2 using 1:2:3:4 with yerrorlines lt 3 lw 1.5 pt 7 ps 0.8 title "dream_topk_margin", \
-     "decomp-accuracy-vs-nfe.dat" index 3 using 1:2:3:4 with yerrorlines lt 4 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.7", \
-     "decomp-accuracy-vs-nfe.dat" index 4 using 1:2:3:4 with yerrorlines lt 5 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.9", \
-     "decomp-accuracy-vs-nfe.dat" index 5 using 1:2:3:4 with yerrorlines lt 6 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=0.1", \
-     "decomp-accuracy-vs-nfe.dat" index 6 using 1:2:3:4 with yerrorlines lt 7 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=1.0", \
-     "decomp-accuracy-vs-nfe.dat" index 7 using 1:2:3:4 with yerrorlines lt 8 lw 1.5 pt 7 ps 0.8 title "autoregressive", \
-     "decomp-accuracy-vs-nfe.dat" index 8 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "decomp-accuracy-vs-nfe.dat" index 8 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+plot "decomp-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound", \
+     "decomp-accuracy-vs-nfe.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · llada_low_confidence", \
+     "decomp-accuracy-vs-nfe.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · llada_random", \
+     "decomp-accuracy-vs-nfe.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · dream_topk_margin", \
+     "decomp-accuracy-vs-nfe.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7", \
+     "decomp-accuracy-vs-nfe.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9", \
+     "decomp-accuracy-vs-nfe.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1", \
+     "decomp-accuracy-vs-nfe.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0", \
+     "decomp-accuracy-vs-nfe.dat" index 8 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · autoregressive", \
+     "decomp-accuracy-vs-nfe.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound", \
+     "decomp-accuracy-vs-nfe.dat" index 10 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "decomp-accuracy-vs-nfe.dat" index 10 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output
 reset
 set datafile separator "\t"
-set terminal svg size 960,640 font "DejaVu Sans,11" noenhanced background "white"
+set terminal svg size 1120,640 font "DejaVu Sans,11" noenhanced background "white"
 set output "decomp-accuracy-vs-nfe.svg"
 set title "decomp: accuracy vs mean NFE"
 set xlabel "mean forward passes per example (measured NFE, log2)"
@@ -37,14 +39,16 @@ set offsets graph 0.03, graph 0.03, 0, 0
 set logscale x 2
 set format x "%g"
 set yrange [-2:102]
-plot "decomp-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 pt 7 ps 0.8 title "llada_low_confidence", \
-     "decomp-accuracy-vs-nfe.dat" index 1 using 1:2:3:4 with yerrorlines lt 2 lw 1.5 pt 7 ps 0.8 title "llada_random", \
-     "decomp-accuracy-vs-nfe.dat" index 2 using 1:2:3:4 with yerrorlines lt 3 lw 1.5 pt 7 ps 0.8 title "dream_topk_margin", \
-     "decomp-accuracy-vs-nfe.dat" index 3 using 1:2:3:4 with yerrorlines lt 4 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.7", \
-     "decomp-accuracy-vs-nfe.dat" index 4 using 1:2:3:4 with yerrorlines lt 5 lw 1.5 pt 7 ps 0.8 title "fast_dllm_threshold threshold=0.9", \
-     "decomp-accuracy-vs-nfe.dat" index 5 using 1:2:3:4 with yerrorlines lt 6 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=0.1", \
-     "decomp-accuracy-vs-nfe.dat" index 6 using 1:2:3:4 with yerrorlines lt 7 lw 1.5 pt 7 ps 0.8 title "eb_sampler gamma=1.0", \
-     "decomp-accuracy-vs-nfe.dat" index 7 using 1:2:3:4 with yerrorlines lt 8 lw 1.5 pt 7 ps 0.8 title "autoregressive", \
-     "decomp-accuracy-vs-nfe.dat" index 8 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "decomp-accuracy-vs-nfe.dat" index 8 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+plot "decomp-accuracy-vs-nfe.dat" index 0 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound", \
+     "decomp-accuracy-vs-nfe.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · llada_low_confidence", \
+     "decomp-accuracy-vs-nfe.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · llada_random", \
+     "decomp-accuracy-vs-nfe.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · dream_topk_margin", \
+     "decomp-accuracy-vs-nfe.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7", \
+     "decomp-accuracy-vs-nfe.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9", \
+     "decomp-accuracy-vs-nfe.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1", \
+     "decomp-accuracy-vs-nfe.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0", \
+     "decomp-accuracy-vs-nfe.dat" index 8 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · autoregressive", \
+     "decomp-accuracy-vs-nfe.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound", \
+     "decomp-accuracy-vs-nfe.dat" index 10 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "decomp-accuracy-vs-nfe.dat" index 10 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output

@@ -49,7 +49,8 @@ public struct EntropyBoundRenoise: Sampler {
     public static let name = "gemma_entropy_bound"
     public static let about = SamplerAbout(
         summary: "DiffusionGemma: accept lowest-entropy samples under an entropy bound, re-noise (or re-mask) the rest",
-        source: "transformers models/diffusion_gemma/generation_diffusion_gemma.py: EntropyBoundSampler", revisesTokens: true)
+        source: "transformers models/diffusion_gemma/generation_diffusion_gemma.py: EntropyBoundSampler", revisesTokens: true,
+        modelKinds: [.masked, .uniform])
     public let config: RenoiseParameters
 
     public init(_ config: RenoiseParameters) throws {
