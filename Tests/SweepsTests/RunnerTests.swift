@@ -69,3 +69,29 @@ func writeSweepSpec(examples: Int, name: String = "sweep") throws -> URL {
         #expect(try database.count() == first.examplesWritten)
     }
 }
+
+/// A sampler that needs a mask token is not run on a uniform-state (DiffusionGemma) model: the pair is listed in
+/// the summary, nothing is written for it, and the sampler that can drive both models still runs on both.
+@Suite struct NotApplicableRunTests {
+    @Test func maskedSamplersSkipUniformModels() throws {
+        let uniformModel = URL(fileURLWithPath: fixtureModel).deletingLastPathComponent()
+            .appendingPathComponent("diffusiongemma-parity").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlab-kinds-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("kinds.yaml")
+        try """
+            name: kinds
+            models: [\(fixtureModel), \(uniformModel)]
+            tasks: [{name: addition, examples: 2}]
+            samplers: [{name: llada_low_confidence}, {name: gemma_entropy_bound}]
+            steps: [2]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let spec = try ExperimentSpec(contentsOf: file)
+        var runner = SweepRunner(spec: spec, database: try ResultsDatabase(spec.database))
+        runner.gitCommit = "test"
+        let summary = try runner.run()
+        #expect(summary.notApplicable.count == 1)
+        #expect(summary.notApplicable.first?.hasPrefix("llada_low_confidence × ") == true)
+        #expect(summary.runs == 3 && summary.examplesWritten == 6)
+    }
+}
