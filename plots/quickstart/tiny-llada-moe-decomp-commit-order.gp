@@ -38,13 +38,13 @@ set title "eb_sampler gamma=1.0 (7 steps)"
 set xrange [-0.5:6.5]
 set yrange [-0.5:3.5]
 plot "tiny-llada-moe-decomp-commit-order.dat" index 6 using 1:2:3 with image notitle
-set title "autoregressive (7 steps)"
-set xrange [-0.5:6.5]
-set yrange [-0.5:6.5]
-plot "tiny-llada-moe-decomp-commit-order.dat" index 7 using 1:2:3 with image notitle
 set title "gemma_entropy_bound (7 steps)"
 set xrange [-0.5:6.5]
 set yrange [-0.5:5.5]
+plot "tiny-llada-moe-decomp-commit-order.dat" index 7 using 1:2:3 with image notitle
+set title "autoregressive (7 steps)"
+set xrange [-0.5:6.5]
+set yrange [-0.5:6.5]
 plot "tiny-llada-moe-decomp-commit-order.dat" index 8 using 1:2:3 with image notitle
 unset multiplot
 unset output
@@ -86,13 +86,13 @@ set title "eb_sampler gamma=1.0 (7 steps)"
 set xrange [-0.5:6.5]
 set yrange [-0.5:3.5]
 plot "tiny-llada-moe-decomp-commit-order.dat" index 6 using 1:2:3 with image notitle
-set title "autoregressive (7 steps)"
-set xrange [-0.5:6.5]
-set yrange [-0.5:6.5]
-plot "tiny-llada-moe-decomp-commit-order.dat" index 7 using 1:2:3 with image notitle
 set title "gemma_entropy_bound (7 steps)"
 set xrange [-0.5:6.5]
 set yrange [-0.5:5.5]
+plot "tiny-llada-moe-decomp-commit-order.dat" index 7 using 1:2:3 with image notitle
+set title "autoregressive (7 steps)"
+set xrange [-0.5:6.5]
+set yrange [-0.5:6.5]
 plot "tiny-llada-moe-decomp-commit-order.dat" index 8 using 1:2:3 with image notitle
 unset multiplot
 unset output
