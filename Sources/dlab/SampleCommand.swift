@@ -61,8 +61,10 @@ struct SampleCommand: ParsableCommand {
     var visualDelay: Int = 80
 
     func run() throws {
-        let sampler = try makeSampler()
         let folder = try modelOptions.load()
+        let defaults = try ModelSamplerDefaults.defaults(for: folder, sampler: self.sampler)
+        let sampler = try makeSampler(modelDefaults: defaults.parameters)
+        let steps = self.steps ?? defaults.steps
         guard let tokenizer = folder.tokenizer else { throw ValidationError("the model has no tokenizer.json") }
         guard count > 0 else { throw ValidationError("--count must be positive") }
         switch (task, prompt) {
@@ -74,7 +76,8 @@ struct SampleCommand: ParsableCommand {
             var (correct, passes, seconds) = (0.0, 0, 0.0)
             for i in index ..< index + count {
                 let example = evaluationTask.example(split: split, index: i, seed: seed)
-                let result = try generate(sampler, example.prompt, length: length, stream: i, folder: folder, tokenizer: tokenizer)
+                let result = try generate(sampler, example.prompt, length: length, steps: steps ?? length, stream: i,
+                                          folder: folder, tokenizer: tokenizer)
                 let score = evaluationTask.score(prompt: example.prompt, output: result.answer)
                 (correct, passes, seconds) = (correct + score, passes + result.generation.forwardPasses, seconds + result.seconds)
                 if count == 1 {
@@ -90,7 +93,8 @@ struct SampleCommand: ParsableCommand {
             }
         case (nil, let text?):
             guard let length = genLength, length > 0 else { throw ValidationError("--gen-length must be a positive number for a free prompt") }
-            report(text, try generate(sampler, text, length: length, stream: 0, folder: folder, tokenizer: tokenizer))
+            report(text, try generate(sampler, text, length: length, steps: steps ?? length, stream: 0, folder: folder,
+                                      tokenizer: tokenizer))
         case (_?, _?):
             throw ValidationError("give either --task or a prompt, not both")
         case (nil, nil):
@@ -98,25 +102,28 @@ struct SampleCommand: ParsableCommand {
         }
     }
 
-    /// The sampler named by --sampler with the --param values; unknown names, keys and values are clear errors.
-    func makeSampler() throws -> AnySampler {
+    /// The sampler named by --sampler with the --param values over the model's own defaults; unknown names, keys
+    /// and values are clear errors.
+    func makeSampler(modelDefaults: [String: ParameterValue] = [:]) throws -> AnySampler {
         var values: [String: ParameterValue] = [:]
+        var given = Set<String>()
         for parameter in parameters {
             let parts = parameter.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--param expects key=value, got '\(parameter)'") }
-            guard values[parts[0]] == nil else { throw ValidationError("--param \(parts[0]) is given twice") }
+            guard given.insert(parts[0]).inserted else { throw ValidationError("--param \(parts[0]) is given twice") }
             if parts[1] != "none" { values[parts[0]] = ParameterValue(parsing: parts[1]) }
         }
+        for (key, value) in modelDefaults where !given.contains(key) { values[key] = value }
         return try DLabSamplers.registry().sampler(named: sampler, parameters: values)
     }
 
-    private func generate(_ sampler: AnySampler, _ text: String, length: Int, stream: Int, folder: ModelFolder,
+    private func generate(_ sampler: AnySampler, _ text: String, length: Int, steps: Int, stream: Int, folder: ModelFolder,
                           tokenizer: HFTokenizer) throws -> (answer: String, generation: Generation, seconds: Double) {
         let promptTokens = try tokenizer.encode(text)
         var rng = SeededGenerator(seed: samplerSeed, stream: UInt64(stream))
         let sink = visual ? VisualTrace(tokenizer: tokenizer, mask: folder.denoiser.specialTokens.mask, delay: visualDelay) : nil
         let (generation, seconds) = try Stopwatch.measure {
-            try sampler.run(prompt: promptTokens, length: length, steps: steps ?? length, denoiser: folder.denoiser,
+            try sampler.run(prompt: promptTokens, length: length, steps: steps, denoiser: folder.denoiser,
                             rng: &rng, trace: sink)
         }
         return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, seconds)
