@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "DiffusionCoreTests", dependencies: ["DiffusionCore"]),
         .testTarget(
             name: "DiffusionEngineTests",
-            dependencies: ["DiffusionEngine", "DiffusionCore"],
+            dependencies: ["DiffusionEngine", "DiffusionCore", "Samplers"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -8,7 +8,8 @@
 // token (MDLM's carry-over, SUBS: a masked-diffusion model is not trained to predict unmasked positions), so there it
 // is an entropy-bound sampler with a cooling temperature and the stable-and-confident stop.
 // Differences, deliberate: samples are inverse-CDF draws with one uniform per position and the re-noise canvas uses
-// `SeededGenerator.nextInt(below:)` (torch.multinomial/randint cannot replay a recorded draw); Float64 throughout.
+// `SeededGenerator.nextInt(below:)`; Float64 throughout. All randomness goes through `RenoiseDraws`, so a test can
+// hand in transformers' recorded draws (torch.multinomial/randint) and replay a reference trajectory exactly.
 // Self-conditioning: each step passes the previous step's probabilities at its temperature in `Conditioning`.
 import DiffusionCore
 
@@ -60,18 +61,27 @@ public struct EntropyBoundRenoise: Sampler {
 
     public func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
                          rng: inout SeededGenerator, trace: (any TraceSink)?) throws -> Generation {
+        var draws = SeededRenoiseDraws(rng: rng)
+        defer { rng = draws.rng }
+        return try generate(prompt: prompt, length: length, steps: steps, denoiser: denoiser, draws: &draws, trace: trace)
+    }
+
+    /// The sampler with its randomness from `draws` (seeded normally; recorded to replay a reference).
+    public func generate<Draws: RenoiseDraws>(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
+                                             draws: inout Draws, trace: (any TraceSink)?) throws -> Generation {
         try require(length > 0 && steps > 0, "canvas length and steps must be positive, got \(length) and \(steps)")
         let vocabulary = denoiser.vocabularySize
         let mask = denoiser.kind == .masked ? denoiser.specialTokens.mask : nil
         let suppressed = mask == nil ? [] : denoiser.specialTokens.neverGenerated.filter { $0 < vocabulary }
         let (tMin, tMax, bound) = (config.tMin ?? 0.4, config.tMax ?? 0.8, config.entropyBound ?? 0.1)
         let stability = config.stabilityThreshold ?? 1
-        var canvas = (0 ..< length).map { _ in mask ?? rng.nextInt(below: vocabulary) }
+        var canvas = mask.map { [TokenID](repeating: $0, count: length) } ?? draws.noise(length: length, vocabulary: vocabulary)
         var argmax = canvas
         var history = [[TokenID]](repeating: [TokenID](repeating: -1, count: length), count: stability)
         var commitStep = [Int](repeating: 0, count: length)
         var conditioning: Conditioning?
         var row = [Double](repeating: 0, count: vocabulary)
+        var rowProbabilities = [Double](repeating: 0, count: vocabulary)
         var probabilities = [Float](repeating: 0, count: length * vocabulary)
         var (passes, step) = (0, 0)
         for remaining in stride(from: steps, through: 1, by: -1) {
@@ -91,14 +101,11 @@ public struct EntropyBoundRenoise: Sampler {
                 }
                 let summary = SoftmaxSummary(row)
                 (entropy[i], newArgmax[i]) = (summary.entropy, summary.argmax)
-                let u = rng.nextOpenUnitDouble()
-                var cumulative = 0.0
                 for v in 0 ..< vocabulary {
-                    let p = summary.probability(of: row[v])
-                    probabilities[i * vocabulary + v] = Float(p)
-                    if cumulative <= u, p > 0 { samples[i] = v }
-                    cumulative += p
+                    rowProbabilities[v] = summary.probability(of: row[v])
+                    probabilities[i * vocabulary + v] = Float(rowProbabilities[v])
                 }
+                samples[i] = draws.sample(position: i, probabilities: rowProbabilities)
             }
             let order = (0 ..< length).sorted { entropy[$0] != entropy[$1] ? entropy[$0] < entropy[$1] : $0 < $1 }
             var accepted = [Bool](repeating: false, count: length), acceptedOrder: [Int] = [], total = 0.0
@@ -106,7 +113,7 @@ public struct EntropyBoundRenoise: Sampler {
                 total += entropy[i]
                 if total - entropy[i] <= bound { accepted[i] = true; acceptedOrder.append(i) }
             }
-            let noise = mask == nil ? (0 ..< length).map { _ in rng.nextInt(below: vocabulary) } : []
+            let noise = mask == nil ? draws.noise(length: length, vocabulary: vocabulary) : []
             canvas = (0 ..< length).map { accepted[$0] ? samples[$0] : (mask ?? noise[$0]) }
             let stable = history.allSatisfy { $0 == newArgmax }
             if stability > 0 { history.removeFirst(); history.append(newArgmax) }

@@ -1,0 +1,35 @@
+import DiffusionCore
+
+/// Generation longer than one canvas, block by block (DiffusionGemma's multi-canvas decoding; transformers'
+/// `generate` with `max_new_tokens` above the canvas length): each canvas is denoised with the prompt and every
+/// finished canvas as its prefix (which a block-diffusion model's encoder ingests into its cache), and generation
+/// stops after a canvas that holds an end-of-sequence token, or at `maxNewTokens`.
+public struct MultiCanvas: Sendable {
+    public let canvasLength: Int
+    public let maxNewTokens: Int
+
+    public init(canvasLength: Int, maxNewTokens: Int) throws {
+        try require(canvasLength > 0, "canvas length must be positive, got \(canvasLength)")
+        try require(maxNewTokens > 0, "max new tokens must be positive, got \(maxNewTokens)")
+        self.canvasLength = canvasLength
+        self.maxNewTokens = maxNewTokens
+    }
+
+    /// Runs `canvas(prefix, length)` once per canvas; the result holds every canvas's tokens, the forward passes and
+    /// steps of all of them, and each position's commit step counted from the start of generation.
+    public func generate(prompt: [TokenID], endOfSequence: [TokenID],
+                         canvas: (_ prefix: [TokenID], _ length: Int) throws -> Generation) throws -> Generation {
+        var result = Generation(tokens: [], forwardPasses: 0, steps: 0, commitStep: [])
+        while result.tokens.count < maxNewTokens {
+            let length = min(canvasLength, maxNewTokens - result.tokens.count)
+            let block = try canvas(prompt + result.tokens, length)
+            try require(block.tokens.count == length, "a canvas of \(length) came back with \(block.tokens.count) tokens")
+            result.commitStep += block.commitStep.map { $0 < 0 ? $0 : $0 + result.steps }
+            result.tokens += block.tokens
+            result.forwardPasses += block.forwardPasses
+            result.steps += block.steps
+            if block.tokens.contains(where: endOfSequence.contains) { break }
+        }
+        return result
+    }
+}
