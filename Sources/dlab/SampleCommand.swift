@@ -51,6 +51,10 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Step budget (default: the canvas length, one token per step).")
     var steps: Int?
 
+    @Option(name: .customLong("max-new-tokens"),
+            help: "Generate up to this many tokens, canvas after canvas (each finished canvas joins the prefix; stops after a canvas with EOS). Default: one canvas.")
+    var maxNewTokens: Int?
+
     @Option(name: .customLong("gen-length"), help: "Canvas length (default: the task's answer length).")
     var genLength: Int?
 
@@ -122,9 +126,11 @@ struct SampleCommand: ParsableCommand {
         let promptTokens = try tokenizer.encode(text)
         var rng = SeededGenerator(seed: samplerSeed, stream: UInt64(stream))
         let sink = visual ? VisualTrace(tokenizer: tokenizer, mask: folder.denoiser.specialTokens.mask, delay: visualDelay) : nil
+        let multiCanvas = try MultiCanvas(canvasLength: length, maxNewTokens: max(maxNewTokens ?? length, length))
         let (generation, seconds) = try Stopwatch.measure {
-            try sampler.run(prompt: promptTokens, length: length, steps: steps, denoiser: folder.denoiser,
-                            rng: &rng, trace: sink)
+            try multiCanvas.generate(prompt: promptTokens, endOfSequence: folder.denoiser.specialTokens.endOfSequence) { prefix, canvas in
+                try sampler.run(prompt: prefix, length: canvas, steps: steps, denoiser: folder.denoiser, rng: &rng, trace: sink)
+            }
         }
         return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, seconds)
     }
