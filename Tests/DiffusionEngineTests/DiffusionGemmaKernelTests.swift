@@ -8,9 +8,9 @@ import Testing
         KernelTwinTests.random(count, seed: seed, scale: scale)
     }
 
-    static func mlp(_ weights: RandomWeights, _ name: String, d: Int, f: Int) throws -> GELUGatedMLP {
-        GELUGatedMLP(gate: try weights.tensor(name + ".gate", shape: [f, d]), up: try weights.tensor(name + ".up", shape: [f, d]),
-                     down: try weights.tensor(name + ".down", shape: [d, f]))
+    static func mlp(_ weights: RandomWeights, _ name: String, d: Int, f: Int) throws -> GatedMLP {
+        GatedMLP(gate: try weights.tensor(name + ".gate", shape: [f, d]), up: try weights.tensor(name + ".up", shape: [f, d]),
+                 down: try weights.tensor(name + ".down", shape: [d, f]), activation: .geluTanh)
     }
 
     @Test func geluTanhMatchesNaiveAndKnownValues() {
@@ -40,7 +40,7 @@ import Testing
         let weights = RandomWeights(seed: 24, standardDeviation: 0.4)
         let gateUp = try weights.tensor("gu", shape: [2, 6, 4])
         let down = try weights.tensor("dn", shape: [2, 4, 3])
-        let expert = GELUGatedMLP(gateUp: gateUp.slice(1), down: down.slice(1))
+        let expert = GatedMLP(gateUp: gateUp.slice(1), down: down.slice(1), activation: .geluTanh)
         #expect(expert.gate.pointer == gateUp.pointer + 24 && expert.up.pointer == gateUp.pointer + 24 + 12)
         #expect(expert.hidden == 3 && expert.width == 4)
     }

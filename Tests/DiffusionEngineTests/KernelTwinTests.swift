@@ -68,10 +68,10 @@ import Testing
     func mixtureOfExpertsMatchesNaive(normalizeTopK: Bool) throws {
         let (d, f, experts, rows) = (16, 12, 5, 13)
         let weights = RandomWeights(seed: 11, standardDeviation: 0.3)
-        func mlp(_ name: String, hidden: Int) throws -> SwiGLUWeights {
-            SwiGLUWeights(gate: try weights.tensor(name + ".gate", shape: [hidden, d]),
-                          up: try weights.tensor(name + ".up", shape: [hidden, d]),
-                          down: try weights.tensor(name + ".down", shape: [d, hidden]))
+        func mlp(_ name: String, hidden: Int) throws -> GatedMLP {
+            GatedMLP(gate: try weights.tensor(name + ".gate", shape: [hidden, d]),
+                     up: try weights.tensor(name + ".up", shape: [hidden, d]),
+                     down: try weights.tensor(name + ".down", shape: [d, hidden]), activation: .silu)
         }
         let mixture = MixtureOfExperts(
             router: try weights.tensor("router", shape: [experts, d]),

@@ -6,11 +6,11 @@ public struct GemmaMixtureOfExperts: Sendable {
     public let router: FloatTensor  // proj [E, d]
     public let routerScale: FloatTensor  // [d]
     public let perExpertScale: FloatTensor  // [E]
-    public let experts: [GELUGatedMLP]
+    public let experts: [GatedMLP]
     public let topK: Int
     public let eps: Float
 
-    public init(router: FloatTensor, routerScale: FloatTensor, perExpertScale: FloatTensor, experts: [GELUGatedMLP],
+    public init(router: FloatTensor, routerScale: FloatTensor, perExpertScale: FloatTensor, experts: [GatedMLP],
                 topK: Int, eps: Float) {
         self.router = router
         self.routerScale = routerScale
@@ -55,33 +55,7 @@ public struct GemmaMixtureOfExperts: Sendable {
     public func forward(
         _ x: UnsafePointer<Float>, rows: Int, routes: [[(expert: Int, weight: Float)]], into y: UnsafeMutablePointer<Float>
     ) {
-        let d = width
-        var members = [[(row: Int, weight: Float)]](repeating: [], count: experts.count)
-        for (row, chosen) in routes.enumerated() {
-            for pick in chosen { members[pick.expert].append((row, pick.weight)) }
-        }
-        let maxGroup = members.map(\.count).max() ?? 0
-        let maxHidden = experts.map(\.hidden).max() ?? 0
-        let gathered = UnsafeMutablePointer<Float>.allocate(capacity: max(maxGroup * d, 1))
-        let expertOut = UnsafeMutablePointer<Float>.allocate(capacity: max(maxGroup * d, 1))
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(2 * maxGroup * maxHidden, 1))
-        defer {
-            gathered.deallocate()
-            expertOut.deallocate()
-            scratch.deallocate()
-        }
-        y.update(repeating: 0, count: rows * d)
-        for (e, group) in members.enumerated() where !group.isEmpty {
-            for (slot, member) in group.enumerated() {
-                (gathered + slot * d).update(from: x + member.row * d, count: d)
-            }
-            experts[e].forward(gathered, rows: group.count, into: expertOut, scratch: scratch)
-            for (slot, member) in group.enumerated() {
-                let target = y + member.row * d
-                let source = expertOut + slot * d
-                for i in 0 ..< d { target[i] += source[i] * member.weight }
-            }
-        }
+        ExpertDispatch.run(x, rows: rows, width: width, experts: experts, routes: routes, into: y)
     }
 
     /// Naive twin: token by token, expert by expert, with the naive MLP (routing as in `route`).

@@ -2,15 +2,15 @@
 /// weights optionally renormalised over the k, plus an optional always-on shared expert.
 public struct MixtureOfExperts: Sendable {
     public let router: FloatTensor  // [E, d]
-    public let experts: [SwiGLUWeights]
+    public let experts: [GatedMLP]
     public let topK: Int
     public let normalizeTopK: Bool
     /// Added to the routing probabilities before top-k, and kept in the weights, as the released code does.
     public let expertBias: FloatTensor?  // [E]
-    public let shared: SwiGLUWeights?
+    public let shared: GatedMLP?
 
-    public init(router: FloatTensor, experts: [SwiGLUWeights], topK: Int, normalizeTopK: Bool,
-                expertBias: FloatTensor?, shared: SwiGLUWeights?) {
+    public init(router: FloatTensor, experts: [GatedMLP], topK: Int, normalizeTopK: Bool,
+                expertBias: FloatTensor?, shared: GatedMLP?) {
         self.router = router
         self.experts = experts
         self.topK = topK
@@ -44,35 +44,12 @@ public struct MixtureOfExperts: Sendable {
     /// Fast path: tokens are grouped by expert (gather), each expert runs as three sgemms over its group, and the
     /// results are scattered back weighted. y [rows, d] is overwritten.
     public func forward(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-        let d = width
-        let routes = route(x, rows: rows)
-        var members = [[(row: Int, weight: Float)]](repeating: [], count: experts.count)
-        for (row, chosen) in routes.enumerated() {
-            for pick in chosen { members[pick.expert].append((row, pick.weight)) }
+        ExpertDispatch.run(x, rows: rows, width: width, experts: experts, routes: route(x, rows: rows), into: y)
+        if let shared {
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * rows * shared.hidden)
+            defer { scratch.deallocate() }
+            shared.forward(x, rows: rows, into: y, scratch: scratch, accumulate: true)
         }
-        let maxGroup = members.map(\.count).max() ?? 0
-        let maxHidden = max(experts.map(\.hidden).max() ?? 0, shared?.hidden ?? 0)
-        let gathered = UnsafeMutablePointer<Float>.allocate(capacity: max(maxGroup, rows) * d)
-        let expertOut = UnsafeMutablePointer<Float>.allocate(capacity: maxGroup * d)
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * max(maxGroup, rows) * maxHidden)
-        defer {
-            gathered.deallocate()
-            expertOut.deallocate()
-            scratch.deallocate()
-        }
-        y.update(repeating: 0, count: rows * d)
-        for (e, group) in members.enumerated() where !group.isEmpty {
-            for (slot, member) in group.enumerated() {
-                (gathered + slot * d).update(from: x + member.row * d, count: d)
-            }
-            experts[e].forward(gathered, rows: group.count, into: expertOut, scratch: scratch)
-            for (slot, member) in group.enumerated() {
-                let target = y + member.row * d
-                let source = expertOut + slot * d
-                for i in 0 ..< d { target[i] += member.weight * source[i] }
-            }
-        }
-        shared?.forward(x, rows: rows, into: y, scratch: scratch, accumulate: true)
     }
 
     /// Naive twin: token by token, expert by expert, with the naive MLP.

@@ -15,7 +15,7 @@ struct DiffusionGemmaLayer {
     let keyNorm: FloatTensor  // [hd]
     let postAttentionNorm: FloatTensor  // [d]
     let preFeedforwardNorm: FloatTensor  // [d], before the dense MLP
-    let mlp: GELUGatedMLP  // dense MLP, F = intermediate_size
+    let mlp: GatedMLP  // dense MLP, F = intermediate_size
     let postFeedforwardNorm1: FloatTensor  // [d], after the dense MLP
     let preFeedforwardNorm2: FloatTensor  // [d], the experts' input
     let mixture: GemmaMixtureOfExperts
@@ -43,10 +43,10 @@ struct DiffusionGemmaLayer {
         keyNorm = try load("self_attn.k_norm.weight", [shape.headDim])
         postAttentionNorm = try load("post_attention_layernorm.weight", [d])
         preFeedforwardNorm = try load("pre_feedforward_layernorm.weight", [d])
-        mlp = GELUGatedMLP(
+        mlp = GatedMLP(
             gate: try load("mlp.gate_proj.weight", [c.intermediateSize, d]),
             up: try load("mlp.up_proj.weight", [c.intermediateSize, d]),
-            down: try load("mlp.down_proj.weight", [d, c.intermediateSize]))
+            down: try load("mlp.down_proj.weight", [d, c.intermediateSize]), activation: .geluTanh)
         postFeedforwardNorm1 = try load("post_feedforward_layernorm_1.weight", [d])
         preFeedforwardNorm2 = try load("pre_feedforward_layernorm_2.weight", [d])
         let gateUp = try load("experts.gate_up_proj", [c.expertCount, 2 * c.expertHidden, d])
@@ -55,7 +55,7 @@ struct DiffusionGemmaLayer {
             router: try load("router.proj.weight", [c.expertCount, d]),
             routerScale: try load("router.scale", [d]),
             perExpertScale: try load("router.per_expert_scale", [c.expertCount]),
-            experts: (0 ..< c.expertCount).map { GELUGatedMLP(gateUp: gateUp.slice($0), down: down.slice($0)) },
+            experts: (0 ..< c.expertCount).map { GatedMLP(gateUp: gateUp.slice($0), down: down.slice($0), activation: .geluTanh) },
             topK: c.expertsPerToken, eps: c.rmsNormEps)
         postFeedforwardNorm2 = try load("post_feedforward_layernorm_2.weight", [d])
         postFeedforwardNorm = try load("post_feedforward_layernorm.weight", [d])
@@ -67,16 +67,16 @@ struct DiffusionGemmaLayer {
 /// embed_scale) → RMSNorm → gated GELU MLP, added to the canvas embedding, then RMSNorm without weight.
 struct DiffusionGemmaSelfConditioning {
     let preNorm: FloatTensor  // [d]
-    let mlp: GELUGatedMLP  // F = intermediate_size
+    let mlp: GatedMLP  // F = intermediate_size
 
     init(config c: DiffusionGemmaConfiguration, weights: any WeightSource) throws {
         let p = "model.decoder.self_conditioning."
         let (d, f) = (c.hiddenSize, c.intermediateSize)
         preNorm = try weights.tensor(p + "pre_norm.weight", shape: [d])
-        mlp = GELUGatedMLP(
+        mlp = GatedMLP(
             gate: try weights.tensor(p + "gate_proj.weight", shape: [f, d]),
             up: try weights.tensor(p + "up_proj.weight", shape: [f, d]),
-            down: try weights.tensor(p + "down_proj.weight", shape: [d, f]))
+            down: try weights.tensor(p + "down_proj.weight", shape: [d, f]), activation: .geluTanh)
     }
 }
 

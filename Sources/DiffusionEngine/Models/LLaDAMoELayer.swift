@@ -14,7 +14,7 @@ struct LLaDAMoELayer {
     let postAttentionNorm: FloatTensor  // [d]
     /// Exactly one of the two MLP kinds, per `moe_layer_freq`.
     let mixture: MixtureOfExperts?
-    let dense: SwiGLUWeights?
+    let dense: GatedMLP?
 
     init(index n: Int, config c: LLaDAMoEConfiguration, weights: any WeightSource) throws {
         let p = "model.layers.\(n)."
@@ -22,11 +22,11 @@ struct LLaDAMoELayer {
         let q = c.headCount * c.headDim
         let kv = c.keyValueHeadCount * c.headDim
         func load(_ name: String, _ shape: [Int]) throws -> FloatTensor { try weights.tensor(p + name, shape: shape) }
-        func swiglu(_ prefix: String, hidden: Int) throws -> SwiGLUWeights {
-            SwiGLUWeights(
+        func swiglu(_ prefix: String, hidden: Int) throws -> GatedMLP {
+            GatedMLP(
                 gate: try load(prefix + "gate_proj.weight", [hidden, d]),
                 up: try load(prefix + "up_proj.weight", [hidden, d]),
-                down: try load(prefix + "down_proj.weight", [d, hidden]))
+                down: try load(prefix + "down_proj.weight", [d, hidden]), activation: .silu)
         }
         inputNorm = try load("input_layernorm.weight", [d])
         query = try load("self_attn.q_proj.weight", [q, d])

@@ -4,16 +4,44 @@ import Glibc
 import Darwin
 #endif
 
-/// The gated MLP of Llama/OLMoE experts: down(silu(gate·x) ⊙ up·x).
-public struct SwiGLUWeights: Sendable {
+/// The activation of a gated MLP's gate.
+public enum GateActivation: Sendable {
+    /// SiLU: Llama / OLMoE / LLaDA-MoE (SwiGLU).
+    case silu
+    /// GELU with the tanh approximation: Gemma (GeGLU).
+    case geluTanh
+
+    /// The activation as a Double function, for the naive twins.
+    var naive: (Double) -> Double {
+        switch self {
+        case .silu: return { $0 / (1 + exp(-$0)) }
+        case .geluTanh: return GELUTanh.valueNaive
+        }
+    }
+}
+
+/// A gated MLP: down(act(gate·x) ⊙ up·x). LLaDA-MoE's experts, dense and shared MLPs (SiLU) and Gemma's dense
+/// MLP, experts and self-conditioning block (GELU-tanh). `gate` and `up` may be two halves of one fused tensor.
+public struct GatedMLP: Sendable {
     public let gate: FloatTensor  // [F, d]
     public let up: FloatTensor  // [F, d]
     public let down: FloatTensor  // [d, F]
+    public let activation: GateActivation
 
-    public init(gate: FloatTensor, up: FloatTensor, down: FloatTensor) {
+    public init(gate: FloatTensor, up: FloatTensor, down: FloatTensor, activation: GateActivation) {
         self.gate = gate
         self.up = up
         self.down = down
+        self.activation = activation
+    }
+
+    /// An expert of a fused `gate_up_proj` slice [2F, d] (gate rows first, then up rows, as `chunk(2)` splits it).
+    public init(gateUp: FloatTensor, down: FloatTensor, activation: GateActivation) {
+        let f = gateUp.shape[0] / 2
+        let d = gateUp.shape[1]
+        self.init(gate: FloatTensor(shape: [f, d], pointer: gateUp.pointer, owner: gateUp.owner),
+                  up: FloatTensor(shape: [f, d], pointer: gateUp.pointer + f * d, owner: gateUp.owner),
+                  down: down, activation: activation)
     }
 
     public var hidden: Int { gate.shape[0] }
@@ -29,13 +57,17 @@ public struct SwiGLUWeights: Sendable {
         let upped = scratch + rows * f
         MatMul.linear(x, rows: rows, inner: width, weight: gate.pointer, outer: f, into: gated)
         MatMul.linear(x, rows: rows, inner: width, weight: up.pointer, outer: f, into: upped)
-        VectorMath.siluGate(gated, upped, count: rows * f)
+        switch activation {
+        case .silu: VectorMath.siluGate(gated, upped, count: rows * f)
+        case .geluTanh: for i in 0 ..< rows * f { gated[i] = GELUTanh.value(gated[i]) * upped[i] }
+        }
         MatMul.linear(gated, rows: rows, inner: f, weight: down.pointer, outer: width, into: y, accumulate: accumulate)
     }
 
     /// Naive twin for one vector, in Double.
     public func forwardNaive(_ x: [Float]) -> [Float] {
         let (f, d) = (hidden, width)
+        let act = activation.naive
         var h = [Double](repeating: 0, count: f)
         for j in 0 ..< f {
             var g = 0.0
@@ -44,7 +76,7 @@ public struct SwiGLUWeights: Sendable {
                 g += Double(gate.pointer[j * d + i]) * Double(x[i])
                 u += Double(up.pointer[j * d + i]) * Double(x[i])
             }
-            h[j] = g / (1 + exp(-g)) * u
+            h[j] = act(g) * u
         }
         return (0 ..< d).map { i in
             var sum = 0.0
