@@ -19,8 +19,11 @@ public enum Attention {
         }
     }
 
-    /// Fast path: per head, scores = q_h·k_gᵀ and out_h = P·v_g as strided `cblas_sgemm` calls (no transposes).
-    /// `scores` is scratch of at least T·S floats. `keyMask[s] == false` hides key s.
+    /// Query rows per block: a block's scores [rows, S] stay in cache between the three passes over them.
+    public static let queryBlock = 64
+
+    /// Fast path: per head and block of queries, scores = q_h·k_gᵀ and out_h = P·v_g as strided `cblas_sgemm`
+    /// calls (no transposes). `scores` is scratch of at least min(T, 64)·S floats. `keyMask[s] == false` hides key s.
     public static func forward(
         q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>, shape: Shape,
         keyMask: UnsafePointer<Bool>?, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>
@@ -32,18 +35,22 @@ public enum Attention {
         let scale = 1 / Float(d).squareRoot()
         for h in 0 ..< shape.heads {
             let g = h / group
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasTrans, Int32(t), Int32(s), Int32(d),
-                scale, q + h * d, Int32(queryStride), k + g * d, Int32(keyStride), 0, scores, Int32(s))
-            if let keyMask {
-                for row in 0 ..< t {
-                    for key in 0 ..< s where !keyMask[key] { scores[row * s + key] = -.infinity }
+            for first in stride(from: 0, to: t, by: queryBlock) {
+                let rows = min(queryBlock, t - first)
+                let queries = q + first * queryStride + h * d
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(s), Int32(d),
+                    scale, queries, Int32(queryStride), k + g * d, Int32(keyStride), 0, scores, Int32(s))
+                if let keyMask {
+                    for row in 0 ..< rows {
+                        for key in 0 ..< s where !keyMask[key] { scores[row * s + key] = -.infinity }
+                    }
                 }
+                Softmax.rows(scores, rows: rows, width: s)
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(d), Int32(s),
+                    1, scores, Int32(s), v + g * d, Int32(keyStride), 0, out + first * queryStride + h * d, Int32(queryStride))
             }
-            Softmax.rows(scores, rows: t, width: s)
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(t), Int32(d), Int32(s),
-                1, scores, Int32(s), v + g * d, Int32(keyStride), 0, out + h * d, Int32(queryStride))
         }
     }
 

@@ -3,15 +3,13 @@ public enum Softmax {
     public static func rows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0 ..< rows {
             let row = x + r * width
-            var maximum = -Float.infinity
-            for i in 0 ..< width where row[i] > maximum { maximum = row[i] }
+            let maximum = VectorMath.maximum(row, count: width)
             if maximum == -.infinity {  // every entry masked: leave zeros rather than NaN
-                for i in 0 ..< width { row[i] = 0 }
+                row.update(repeating: 0, count: width)
                 continue
             }
             let sum = VectorMath.expInPlace(row, count: width, shift: maximum)
-            let inverse = 1 / sum
-            for i in 0 ..< width { row[i] *= inverse }
+            VectorMath.scale(row, count: width, by: 1 / sum)
         }
     }
 

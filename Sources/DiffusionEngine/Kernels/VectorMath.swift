@@ -65,6 +65,38 @@ public enum VectorMath {
         return sum
     }
 
+    /// max x[i] (-inf for an empty or fully -inf row).
+    public static func maximum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = Lanes(repeating: -.infinity)
+        var i = 0
+        let raw = UnsafeRawPointer(x)
+        while i + 8 <= count {
+            let values = raw.loadUnaligned(fromByteOffset: 4 * i, as: Lanes.self)
+            lanes.replace(with: values, where: values .> lanes)
+            i += 8
+        }
+        var result = lanes.max()
+        while i < count {
+            if x[i] > result { result = x[i] }
+            i += 1
+        }
+        return result
+    }
+
+    /// x[i] ← x[i]·factor.
+    public static func scale(_ x: UnsafeMutablePointer<Float>, count: Int, by factor: Float) {
+        var i = 0
+        let raw = UnsafeMutableRawPointer(x)
+        while i + 8 <= count {
+            raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: 4 * i, as: Lanes.self) * factor, toByteOffset: 4 * i, as: Lanes.self)
+            i += 8
+        }
+        while i < count {
+            x[i] *= factor
+            i += 1
+        }
+    }
+
     /// Σ x[i]² with eight partial sums.
     public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var sums = Lanes.zero

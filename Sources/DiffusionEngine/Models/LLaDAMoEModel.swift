@@ -26,8 +26,8 @@ public final class LLaDAMoEModel: Denoiser {
         let q = c.headCount * c.headDim
         let kv = c.keyValueHeadCount * c.headDim
         workspace = Workspace { t in
-            // hidden, normed, q, k, v, attention out, scores [T, T]
-            [t * c.hiddenSize, t * c.hiddenSize, t * q, t * kv, t * kv, t * q, t * t]
+            // hidden, normed, q, k, v, attention out, scores of one query block [min(T, block), T]
+            [t * c.hiddenSize, t * c.hiddenSize, t * q, t * kv, t * kv, t * q, min(t, Attention.queryBlock) * t]
         }
     }
 
