@@ -32,11 +32,19 @@ struct BenchCommand: ParsableCommand {
         print("model                          tokens   ms/forward   tokens/s   GFLOPS   of peak")
         if let model {
             let folder = try ModelFolder(URL(fileURLWithPath: model), requireTokenizer: false)
-            guard let llada = folder.denoiser as? LLaDAMoEModel else {
+            let name = URL(fileURLWithPath: model).lastPathComponent
+            if let llada = folder.denoiser as? LLaDAMoEModel {
+                for length in [64, 256, 1024] where length <= llada.config.maxPositions {
+                    try time(llada, name: name, tokens: length, peak: peak)
+                }
+            } else if let gemma = folder.denoiser as? DiffusionGemmaModel {
+                // Block diffusion: the prompt is encoded once into the KV cache; each step is one decoder pass over
+                // the canvas (what a sampler pays per step), timed here after a 64-token prompt.
+                for length in [64, 256, 1024] where 64 + length <= gemma.config.maxPositions {
+                    try timeDecoder(gemma, name: name, canvas: length)
+                }
+            } else {
                 throw ValidationError("bench: \(folder.modelType) models are not benchmarked yet")
-            }
-            for length in [64, 256, 1024] where length <= llada.config.maxPositions {
-                try time(llada, name: URL(fileURLWithPath: model).lastPathComponent, tokens: length, peak: peak)
             }
         }
         guard !skipReference else { return }
@@ -51,6 +59,20 @@ struct BenchCommand: ParsableCommand {
             print("# \(entry.name): " + String(format: "%.1fM parameters, %.1fM active per token", Double(total) / 1e6, Double(active) / 1e6))
             for length in entry.lengths { try time(model, name: entry.name, tokens: length, peak: peak) }
         }
+    }
+
+    /// Decoder passes of a block-diffusion model over a canvas, after its prompt is cached (no FLOP count yet).
+    private func timeDecoder(_ model: DiffusionGemmaModel, name: String, canvas length: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(length))
+        let vocabulary = model.vocabularySize
+        let prompt = (0 ..< 64).map { _ in 3 + generator.nextInt(below: vocabulary - 3) }
+        let canvas = (0 ..< length).map { _ in 3 + generator.nextInt(below: vocabulary - 3) }
+        let seconds = try Stopwatch.median(repeats: repeats) {
+            _ = try model.logits(prefix: prompt, canvas: canvas, conditioning: nil)
+        }
+        let label = "\(name) (decoder, 64-token prompt cached)"
+        print(label.padding(toLength: max(label.count, 30), withPad: " ", startingAt: 0)
+            + String(format: " %6d %12.2f %10.0f", length, seconds * 1e3, Double(length) / seconds) + "        –         –")
     }
 
     private func time(_ model: LLaDAMoEModel, name: String, tokens length: Int, peak: Double) throws {
