@@ -234,18 +234,19 @@ class LLaDAMoEModelLM(nn.Module):
 
 # ---------------------------------------------------------------- tokenizer and Hugging Face folder
 
-def build_tokenizer(chars):
-    """Hugging Face tokenizers Tokenizer: WordLevel over specials + single characters."""
+def build_tokenizer(chars, specials=SPECIAL_TOKENS):
+    """Hugging Face tokenizers Tokenizer: WordLevel over `specials` + single characters (shared by every tiny
+    model and fixture: LLaDA-MoE's specials by default, DiffusionGemma's scripts pass their own)."""
     from tokenizers import Tokenizer, Regex, decoders, models, pre_tokenizers
     from tokenizers import AddedToken
-    vocab = {t: i for i, t in enumerate(SPECIAL_TOKENS)}
+    vocab = {t: i for i, t in enumerate(specials)}
     for ch in chars:
         assert len(ch) == 1 and ch not in vocab, ch
         vocab[ch] = len(vocab)
     tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token=None))
     tok.pre_tokenizer = pre_tokenizers.Split(Regex("."), behavior="isolated")
     tok.decoder = decoders.Fuse()
-    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in SPECIAL_TOKENS])
+    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in specials])
     return tok
 
 

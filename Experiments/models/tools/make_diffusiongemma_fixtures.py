@@ -22,16 +22,19 @@ agree), and no top-k routing decision (of ~3000) is closer than 2e-4 in probabil
 """
 import json
 import os
+import sys
 
 import numpy as np
 import torch
 
 torch.set_num_threads(1)
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers  # noqa: E402
 from transformers import DiffusionGemmaConfig, DiffusionGemmaForBlockDiffusion  # noqa: E402
 from transformers.cache_utils import DynamicCache  # noqa: E402
 from transformers.models.diffusion_gemma import generation_diffusion_gemma as gen  # noqa: E402
 from transformers.models.diffusion_gemma.modeling_diffusion_gemma import DiffusionGemmaTextRouter  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lladamoe  # noqa: E402  (the shared tokenizer builder)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 FOLDER = os.path.join(ROOT, "Tests", "DiffusionEngineTests", "Fixtures", "diffusiongemma-parity")
@@ -60,14 +63,7 @@ GENERATION = dict(max_denoising_steps=48, t_min=0.4, t_max=0.8, stability_thresh
 
 
 def build_tokenizer():
-    vocab = {t: i for i, t in enumerate(SPECIALS)}
-    for ch in CHARS:
-        vocab[ch] = len(vocab)
-    tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token=None))
-    tok.pre_tokenizer = pre_tokenizers.Split(Regex("."), behavior="isolated")
-    tok.decoder = decoders.Fuse()
-    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in SPECIALS])
-    return tok
+    return lladamoe.build_tokenizer(CHARS, SPECIALS)
 
 
 def make_config():

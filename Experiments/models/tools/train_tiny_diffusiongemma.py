@@ -31,14 +31,13 @@ import os
 import sys
 import time
 
-import numpy as np
 import torch
 import torch.nn.functional as F
 
 torch.set_num_threads(1)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from train_tiny_llada_moe import TaskData, read_jsonl, verifier_for  # noqa: E402  (data and log verifiers)
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers  # noqa: E402
+import lladamoe  # noqa: E402  (the shared tokenizer builder)
 from transformers import DiffusionGemmaConfig, DiffusionGemmaForBlockDiffusion  # noqa: E402
 from transformers.cache_utils import DynamicCache  # noqa: E402
 from transformers.models.diffusion_gemma import generation_diffusion_gemma as gen  # noqa: E402
@@ -53,14 +52,7 @@ SAMPLER_DEFAULTS = dict(max_denoising_steps=48, t_min=0.4, t_max=0.8, stability_
 
 
 def build_tokenizer(chars):
-    vocab = {t: i for i, t in enumerate(SPECIALS)}
-    for ch in chars:
-        vocab[ch] = len(vocab)
-    tok = Tokenizer(models.WordLevel(vocab=vocab, unk_token=None))
-    tok.pre_tokenizer = pre_tokenizers.Split(Regex("."), behavior="isolated")
-    tok.decoder = decoders.Fuse()
-    tok.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in SPECIALS])
-    return tok
+    return lladamoe.build_tokenizer(chars, SPECIALS)
 
 
 def make_config(args, vocab_size, canvas_length, max_positions):
