@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // DiffusionLab: a Swift workbench for samplers of diffusion language models.
-// Dependencies point one way (../DESIGN.md §2): Samplers and Tasks see DiffusionCore only, never the engine.
+// Dependencies point one way (Sources/ARCHITECTURE.md): Samplers and Tasks see DiffusionCore only, never the engine.
 import PackageDescription
 
 let package = Package(

@@ -103,7 +103,7 @@ public struct SamplerEntry: Sendable {
     }
 }
 
-/// The one place where a sampler name maps to a sampler type (house rule 3). `dlab` adds the researchers' samplers
+/// The one place where a sampler name maps to a sampler type (ARCHITECTURE.md, Rules: one registry per name). `dlab` adds the researchers' samplers
 /// of `Experiments/Samplers` to the built-in catalogue.
 public struct SamplerRegistry: Sendable {
     public let entries: [SamplerEntry]

@@ -60,7 +60,7 @@ public struct SamplerParameter: Sendable, Equatable {
     }
 }
 
-/// A sampler's parameters: a Codable struct of optional stored properties with computed defaults (house rule 7),
+/// A sampler's parameters: a Codable struct of optional stored properties with computed defaults (ARCHITECTURE.md, Rules),
 /// plus the list of its keys for help and for rejecting unknown keys.
 public protocol SamplerConfig: Codable, Sendable {
     static var parameters: [SamplerParameter] { get }

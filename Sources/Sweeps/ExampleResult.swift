@@ -1,7 +1,7 @@
 import GRDB
 
 /// One row of the results database: one generation for one task example, with everything needed to
-/// aggregate it, plot it, and reproduce it (house rule 6: sampler, task version, seed and git commit in every row).
+/// aggregate it, plot it, and reproduce it (ARCHITECTURE.md, Rules: sampler, task version, seed and git commit in every row).
 public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
     /// The run this example belongs to (model × task × sampler config × step budget × seed), see `Run.key`.
     public var runKey: String

@@ -1,4 +1,4 @@
-/// The one place where a task name maps to a task (house rule 3: no string dispatch elsewhere).
+/// The one place where a task name maps to a task (ARCHITECTURE.md, Rules: no string dispatch elsewhere).
 public enum TaskRegistry {
     /// Every built-in task, in the order `dlab tasks list` shows them.
     public static let all: [any EvaluationTask] = [
