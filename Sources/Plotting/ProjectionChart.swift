@@ -1,3 +1,5 @@
+import Foundation
+
 /// Two panels over concurrent users (log₂ x, log y): tokens per second per user on the left, in total on the
 /// right, one curve per decoding method; vertical dashed lines mark named user counts (crossovers) and, when given,
 /// the last user count that fits the hardware's memory.
@@ -52,9 +54,13 @@ public struct ProjectionChart: Figure {
             "set logscale x 2", "set format x \"%g\"", "set logscale y 10", "set grid", "set xlabel \"concurrent users\"",
             "set key bottom left box opaque",
         ]
+        // Labels of markers in the right part of the (log) x range go on the left of their line, so they stay inside.
+        let largest = series.flatMap { $0.points.map(\.users) }.max() ?? 1
         for (index, marker) in markers.enumerated() {
+            let right = largest > 1 && log(max(marker.users, 1)) / log(largest) > 0.5
+            let placement = right ? "right offset -0.5,0" : "left offset 0.5,0"
             lines.append("set arrow \(index + 1) from \(number(marker.users)), graph 0 to \(number(marker.users)), graph 1 nohead dt 2 lw 1.5 lc rgb \"#555555\"")
-            lines.append("set label \(index + 1) \(gnuplotString(marker.label)) at \(number(marker.users)), graph \(number(0.96 - 0.06 * Double(index))) left offset 0.5,0 font \",10\"")
+            lines.append("set label \(index + 1) \(gnuplotString(marker.label)) at \(number(marker.users)), graph \(number(0.96 - 0.06 * Double(index))) \(placement) font \",10\"")
         }
         for (column, label) in [(2, "tokens/s per user"), (3, "tokens/s in total")] {
             lines.append("set ylabel \(gnuplotString(label))")

@@ -69,14 +69,24 @@ public struct Projector: Sendable {
 /// Where one curve overtakes another in tokens per second per user (the same users count overtakes in total,
 /// since total = users × per user).
 public enum Crossover {
-    /// The first user count at which `challenger` is at least as fast per user as `leader`, after being slower;
-    /// 1 when it is never slower; nil when it never catches up in the range. Points are matched by user count.
-    public static func firstOvertake(leader: [ProjectionPoint], challenger: [ProjectionPoint]) -> Int? {
+    /// Every user count at which `challenger` becomes at least as fast per user as `leader`: the first point when it
+    /// starts level or ahead, then each point where it was behind one user count before. Empty when it never catches
+    /// up in the range. Points are matched by user count.
+    public static func overtakes(leader: [ProjectionPoint], challenger: [ProjectionPoint]) -> [Int] {
         let leading = Dictionary(leader.map { ($0.users, $0.perUser) }, uniquingKeysWith: { first, _ in first })
+        var result: [Int] = []
+        var wasAhead: Bool?
         for point in challenger.sorted(by: { $0.users < $1.users }) {
             guard let other = leading[point.users] else { continue }
-            if point.perUser >= other { return point.users }
+            let ahead = point.perUser >= other
+            if ahead, wasAhead != true { result.append(point.users) }
+            wasAhead = ahead
         }
-        return nil
+        return result
+    }
+
+    /// The first of `overtakes`: 1 when the challenger is never slower, nil when it never catches up.
+    public static func firstOvertake(leader: [ProjectionPoint], challenger: [ProjectionPoint]) -> Int? {
+        overtakes(leader: leader, challenger: challenger).first
     }
 }

@@ -112,20 +112,24 @@ struct ProjectCommand: ParsableCommand {
         }
         if let stepTokens { try printStep(shape: shape, profile: profile, precision: precision, canvas: stepTokens) }
         printTable(curves)
-        let crossovers = crossoverMarkers(curves)
-        for marker in crossovers { print("# crossover: \(marker.label)") }
-        if crossovers.isEmpty { print("# crossover: AR+MTP does not overtake diffusion within 1...\(maxUsers) users") }
+        var markers = crossoverMarkers(curves)
+        if markers.isEmpty { print("# crossover: AR+MTP does not overtake diffusion within 1...\(maxUsers) users") }
+        let fitting = curves.map(\.maxUsersInMemory)
+        if let limit = fitting.filter({ $0 > 0 && $0 < maxUsers }).min() {
+            markers.append(.init(users: Double(limit), label: "memory full: \(limit) users"))
+        }
+        let noFit = fitting.contains(0) ? " - WEIGHTS DO NOT FIT IN MEMORY" : ""
         guard !noPlot else { return }
         let chart = ProjectionChart(
             title: "\(shape.name) on \(profile.name), \(precision.name), context \(context)"
                 + (profile.passOverhead > 0 ? String(format: ", %g ms per pass", profile.passOverhead * 1e3) : "")
-                + " (roofline projection)",
+                + " (roofline projection)" + noFit,
             series: curves.map { curve in
                 .init(name: curve.name, points: curve.points.map {
                     (Double($0.users), $0.perUser, $0.total)
                 })
             },
-            markers: crossovers)
+            markers: markers)
         var name = [Self.slug(shape.name), Self.slug(profile.name), precision.name].joined(separator: "-")
         if profile.passOverhead > 0 { name += String(format: "-overhead-%gms", profile.passOverhead * 1e3) }
         let files = try chart.write(to: URL(fileURLWithPath: output), name: name)
@@ -172,8 +176,16 @@ struct ProjectCommand: ParsableCommand {
         var markers: [ProjectionChart.Marker] = []
         for mtp in curves { guard case .multiTokenPrediction = mtp.method else { continue }
             for diffusion in curves { guard case .diffusion = diffusion.method else { continue }
-                guard let users = Crossover.firstOvertake(leader: diffusion.points, challenger: mtp.points) else { continue }
-                markers.append(.init(users: Double(users), label: "\(mtp.name) overtakes \(diffusion.name) at \(users) users"))
+                for users in Crossover.overtakes(leader: diffusion.points, challenger: mtp.points) {
+                    let place = users == 1 ? "from 1 user on" : "at \(users) users"
+                    print("# crossover: \(mtp.name) is at least as fast per user as \(diffusion.name) \(place)")
+                    markers.append(.init(users: Double(users), label: users == 1 ? "AR+MTP ahead from 1 user" : "AR+MTP overtakes: \(users) users"))
+                }
+                // And back: where diffusion gets ahead again after AR+MTP led.
+                for users in Crossover.overtakes(leader: mtp.points, challenger: diffusion.points) where users > 1 {
+                    print("# crossover: \(diffusion.name) is at least as fast per user as \(mtp.name) at \(users) users")
+                    markers.append(.init(users: Double(users), label: "diffusion overtakes: \(users) users"))
+                }
             }
         }
         return markers

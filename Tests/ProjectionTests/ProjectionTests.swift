@@ -24,6 +24,8 @@ final class ProjectionTests: XCTestCase {
         XCTAssertEqual(Crossover.firstOvertake(leader: leader, challenger: [point(1, 5), point(2, 6), point(3, 6), point(4, 6)]), 3)
         XCTAssertNil(Crossover.firstOvertake(leader: leader, challenger: leader.map { point($0.users, $0.perUser / 2) }))
         XCTAssertEqual(Crossover.firstOvertake(leader: leader, challenger: leader.map { point($0.users, $0.perUser * 2) }), 1)
+        // Ahead, behind, ahead again: two overtakes (from the start, and at 4).
+        XCTAssertEqual(Crossover.overtakes(leader: leader, challenger: [point(1, 11), point(2, 7), point(3, 3), point(4, 2)]), [1, 4])
     }
 
     func testMethodsOverUsers() throws {
