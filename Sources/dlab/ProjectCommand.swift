@@ -79,7 +79,7 @@ struct ProjectCommand: ParsableCommand {
         guard manager.fileExists(atPath: path) else {
             let known = ((try? manager.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }
                 .map { String($0.dropLast(5)) }.sorted()
-            throw ProjectionError("no \(kind) file '\(argument)' (looked for \(path) under the current folder); known: "
+            throw ProjectionError("no \(kind == "models" ? "model" : kind) file '\(argument)' (looked for \(path) under the current folder); known: "
                 + (known.isEmpty ? "none here" : known.joined(separator: ", ")))
         }
         return URL(fileURLWithPath: path)
