@@ -14,6 +14,21 @@ public struct MethodStatistics: Sendable, Equatable {
     }
 }
 
+/// Where measured statistics come from: one point (sampler configuration, and optionally model, task, step budget)
+/// of a results database. The Projection target does not read databases; `dlab project` resolves this to
+/// `MethodStatistics` through the sweeps' results database.
+public struct MeasuredSource: Sendable, Equatable {
+    public var database: String
+    public var samplerConfig: String
+    public var model: String?
+    public var task: String?
+    public var stepBudget: Int?
+
+    public init(database: String, samplerConfig: String, model: String? = nil, task: String? = nil, stepBudget: Int? = nil) {
+        (self.database, self.samplerConfig, self.model, self.task, self.stepBudget) = (database, samplerConfig, model, task, stepBudget)
+    }
+}
+
 /// How a method turns forward passes into tokens.
 public enum DecodingMethod: Sendable, Equatable {
     /// One token per pass; B users batch B positions per pass.

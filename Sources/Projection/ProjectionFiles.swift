@@ -146,23 +146,42 @@ public enum ProjectionFiles {
 
     /// A methods file: a list of methods, each on the given model unless it names another (`resolveModel` maps the
     /// name or path to a shape).
-    public static func methods(_ url: URL, defaultModel: ModelShape,
-                               resolveModel: (String) throws -> ModelShape) throws -> [MethodSpec] {
+    /// A method may take its statistics from a results database (`measured:`); `resolveMeasured` reads them.
+    public static func methods(_ url: URL, defaultModel: ModelShape, resolveModel: (String) throws -> ModelShape,
+                               resolveMeasured: (MeasuredSource) throws -> MethodStatistics = { _ in
+                                   throw ProjectionError("measured statistics cannot be read here")
+                               }) throws -> [MethodSpec] {
         let (r, top) = try FileReader.load(url)
         let keys = try r.mapping(top, "(top level)", allowed: ["methods", "notes"], required: ["methods"])
         return try r.list(keys["methods"]!, "methods").enumerated().map { index, node in
             let field = "methods[\(index)]"
             let m = try r.mapping(node, field, allowed: ["name", "kind", "model", "source", "canvas", "tokens_per_forward",
                                                          "nfe_per_token", "commit_pass", "acceptance", "drafter_parameters",
-                                                         "drafter_layers"],
+                                                         "drafter_layers", "measured"],
                                   required: ["name", "kind"])
             let model = try m["model"].map { try resolveModel(try r.string($0, "\(field).model")) } ?? defaultModel
-            let statistics = MethodStatistics(
+            var statistics = MethodStatistics(
                 nfePerToken: try m["nfe_per_token"].map { try r.number($0, "\(field).nfe_per_token", allowZero: false) },
                 tokensPerForward: try m["tokens_per_forward"].map { try r.number($0, "\(field).tokens_per_forward", allowZero: false) },
                 acceptancePerPosition: try m["acceptance"].map { node in
                     try r.list(node, "\(field).acceptance").enumerated().map { try r.number($1, "\(field).acceptance[\($0)]") }
                 })
+            if let measured = m["measured"] {
+                guard statistics == MethodStatistics() else {
+                    throw r.fail(measured, "\(field).measured", "give measured statistics or published ones, not both")
+                }
+                let q = try r.mapping(measured, "\(field).measured", allowed: ["database", "sampler", "model", "task", "steps"],
+                                      required: ["database", "sampler"])
+                let source = MeasuredSource(
+                    database: try r.string(q["database"]!, "\(field).measured.database"),
+                    samplerConfig: try r.string(q["sampler"]!, "\(field).measured.sampler"),
+                    model: try q["model"].map { try r.string($0, "\(field).measured.model") },
+                    task: try q["task"].map { try r.string($0, "\(field).measured.task") },
+                    stepBudget: try q["steps"].map { try r.count($0, "\(field).measured.steps") })
+                do { statistics = try resolveMeasured(source) } catch let error as ProjectionError {
+                    throw r.fail(measured, "\(field).measured", error.description)
+                }
+            }
             let method: DecodingMethod
             let kindNode = m["kind"]!
             switch try r.string(kindNode, "\(field).kind") {

@@ -55,9 +55,10 @@ struct ProjectCommand: ParsableCommand {
                 guard passOverheadMs >= 0, passOverheadMs.isFinite else { throw ValidationError("--pass-overhead-ms must be ≥ 0") }
                 profile.passOverhead = passOverheadMs / 1e3
             }
-            let specs = try ProjectionFiles.methods(try Self.resolve(methods, kind: "methods"), defaultModel: shape) {
-                try ProjectionFiles.model(try Self.resolve($0, kind: "models"))
-            }
+            let specs = try ProjectionFiles.methods(
+                try Self.resolve(methods, kind: "methods"), defaultModel: shape,
+                resolveModel: { try ProjectionFiles.model(try Self.resolve($0, kind: "models")) },
+                resolveMeasured: MeasuredStatistics.read)
             let precisions = try precision.map(Precision.named)
             for precision in precisions {
                 try project(shape: shape, profile: profile, specs: specs, precision: precision)
@@ -113,7 +114,9 @@ struct ProjectCommand: ParsableCommand {
         if let stepTokens { try printStep(shape: shape, profile: profile, precision: precision, canvas: stepTokens) }
         printTable(curves)
         var markers = crossoverMarkers(curves)
-        if markers.isEmpty { print("# crossover: AR+MTP does not overtake diffusion within 1...\(maxUsers) users") }
+        let compared = specs.contains { if case .multiTokenPrediction = $0.method { return true } else { return false } }
+            && specs.contains { if case .diffusion = $0.method { return true } else { return false } }
+        if compared, markers.isEmpty { print("# crossover: AR+MTP does not overtake diffusion within 1...\(maxUsers) users") }
         let fitting = curves.map(\.maxUsersInMemory)
         if let limit = fitting.filter({ $0 > 0 && $0 < maxUsers }).min() {
             markers.append(.init(users: Double(limit), label: "memory full: \(limit) users"))

@@ -49,6 +49,33 @@ final class ProjectionFilesTests: XCTestCase {
         }
     }
 
+    func testMeasuredStatisticsGoThroughTheResolver() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("methods-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try """
+            methods:
+              - name: measured
+                kind: diffusion
+                canvas: 32
+                measured: {database: results.sqlite, sampler: "eb_sampler gamma=0.1", task: sudoku4, steps: 16}
+            """.write(to: url, atomically: true, encoding: .utf8)
+        let shape = try model("tiny-llada-moe")
+        var asked: [MeasuredSource] = []
+        let specs = try ProjectionFiles.methods(url, defaultModel: shape, resolveModel: { _ in shape }) { source in
+            asked.append(source)
+            return MethodStatistics(tokensPerForward: 6.2)
+        }
+        XCTAssertEqual(asked, [MeasuredSource(database: "results.sqlite", samplerConfig: "eb_sampler gamma=0.1",
+                                              task: "sudoku4", stepBudget: 16)])
+        XCTAssertEqual(specs.first?.method, .diffusion(canvas: 32, tokensPerForward: 6.2, commitPass: false))
+        // Without a resolver, or with published values as well, the file is refused.
+        XCTAssertThrowsError(try ProjectionFiles.methods(url, defaultModel: shape, resolveModel: { _ in shape }))
+        try String(contentsOf: url, encoding: .utf8).appending("\n    tokens_per_forward: 3\n").write(to: url, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ProjectionFiles.methods(url, defaultModel: shape, resolveModel: { _ in shape }) { _ in .init() }) { error in
+            XCTAssertTrue(String(describing: error).contains("not both"), String(describing: error))
+        }
+    }
+
     func testBadFieldIsNamed() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("bad-model-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: url) }
