@@ -1,3 +1,5 @@
+import Foundation
+
 /// The shape of a transformer as far as cost is concerned: how many weights each layer has, which of them every
 /// token uses, and how big its attention and KV cache are. Layers with the same shape form one group; their order
 /// does not change the cost.
@@ -129,4 +131,3 @@ public struct ModelShape: Sendable, Equatable {
     }
 }
 
-import Foundation
