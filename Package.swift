@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Tasks", targets: ["Tasks"]),
         .library(name: "Sweeps", targets: ["Sweeps"]),
         .library(name: "Plotting", targets: ["Plotting"]),
+        .library(name: "Projection", targets: ["Projection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -53,10 +54,12 @@ let package = Package(
             ]
         ),
         .target(name: "Plotting", dependencies: ["CGnuplot", "Sweeps"]),
+        // Roofline projection of decoding methods onto released model shapes and named hardware (dlab project).
+        .target(name: "Projection", dependencies: ["Yams"]),
         .executableTarget(
             name: "dlab",
             dependencies: [
-                "DiffusionCore", "DiffusionEngine", "Samplers", "ExperimentSamplers", "Tasks", "Sweeps", "Plotting",
+                "DiffusionCore", "DiffusionEngine", "Samplers", "ExperimentSamplers", "Tasks", "Sweeps", "Plotting", "Projection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +76,7 @@ let package = Package(
         ),
         .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Sweeps"]),
+        .testTarget(name: "ProjectionTests", dependencies: ["Projection"]),
         // Depends on dlab so that `swift test` builds the executable the kill-and-resume test starts.
         .testTarget(
             name: "SweepsTests",

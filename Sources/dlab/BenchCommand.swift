@@ -22,10 +22,13 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the random-weight reference configurations.")
     var skipReference = false
 
+    @OptionGroup var memoryProbe: MemoryProbeOptions
+
     @Option(help: "Time only this reference configuration (reference-256x4, moe-100m, llada-moe-7b-a1b-1layer).")
     var only: String?
 
     func run() throws {
+        try memoryProbe.run()
         MatMul.setThreads(threads)
         let peak = Stopwatch.sgemmPeak()
         print("sgemm peak (1024³, \(threads) thread(s)): " + String(format: "%.1f GFLOPS", peak / 1e9))
