@@ -84,14 +84,20 @@ final class GuardedTrace: TraceSink {
 }
 
 extension Sampler {
+    /// The guards' default budget when `RunLimits` sets none: 2·max(steps, length) forward passes and max(steps, length)
+    /// steps. A sampler whose reference legitimately runs longer (editing after a block is full) states its own bound.
+    public func runBudget(steps: Int, length: Int) -> (forwardPasses: Int, steps: Int) {
+        (2 * max(steps, length), max(steps, length))
+    }
+
     /// `generate` under the guards of `RunLimits`, with the forward passes counted here (the measured NFE).
     public func run(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser, rng: inout SeededGenerator,
                     trace: (any TraceSink)? = nil, limits: RunLimits = RunLimits()) throws -> Generation {
-        let budget = max(steps, length)
+        let budget = runBudget(steps: steps, length: length)
         let guarded = GuardedDenoiser(denoiser, sampler: Self.name, expectedTokens: prompt.count + length,
-                                      maxPasses: limits.maxForwardPasses ?? 2 * budget,
+                                      maxPasses: limits.maxForwardPasses ?? budget.forwardPasses,
                                       stallLimit: Self.about.revisesTokens ? Int.max : limits.stallLimit)
-        let sink = GuardedTrace(trace, sampler: Self.name, length: length, maxSteps: limits.maxSteps ?? budget,
+        let sink = GuardedTrace(trace, sampler: Self.name, length: length, maxSteps: limits.maxSteps ?? budget.steps,
                                 revises: Self.about.revisesTokens)
         var generation = try generate(prompt: prompt, length: length, steps: steps, denoiser: guarded, rng: &rng, trace: sink)
         guard generation.tokens.count == length, generation.commitStep.count == length else {

@@ -1,0 +1,269 @@
+"""Reference trajectories of the second catalogue (samplers of 2025-26), for
+Tests/SamplersTests/Fixtures/trajectories_2026.json and tiny_model_trajectories_2026.json.
+
+Same method as sampler_trajectories.py (whose SplitMix64, scripted model, softmax statistics and tape model this
+script imports): each `ref_*` function is my own port of the authors' decision rule, in the structure of the
+original, with the randomness drawn from SplitMix64 in the order each Swift file documents and the deliberate
+differences the Swift headers list. Where the reference is GPU serving code, the function and the commit it
+follows are named above the port. Deterministic: re-running gives byte-identical files. Usage:
+    /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py
+    /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py --tiny-model Experiments/models/tiny-llada-moe
+"""
+import json
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
+
+
+def categorical(row, temperature, rng):
+    """Proposal of CategoricalPick without top-p/top-k: argmax of softmax(l), or an inverse-CDF sample of
+    softmax(l / temperature); the probability is read from the distribution sampled (diffusers
+    BlockRefinementScheduler._sample_from_logits)."""
+    if temperature > 0:
+        row = [value / temperature for value in row]
+    s = st.summary(row)
+    token = s["argmax"]
+    if temperature > 0:
+        u, cumulative = rng.uniform(), 0.0
+        for v in range(len(row)):
+            if row[v] > -math.inf:
+                cumulative += s["prob"](row[v])
+                token = v
+                if u < cumulative:
+                    break
+    return token, s["prob"](row[token])
+
+
+def suppressed_row(logits_row):
+    row = [float(value) for value in logits_row]
+    row[st.MASK] = row[st.PAD] = -math.inf
+    return row
+
+
+# ---- 1. LLaDA 2.0 / 2.1 ---------------------------------------------------------------------------------------
+# Decision rule: sgl-project/sglang python/sglang/srt/dllm/algorithm/low_confidence.py `LowConfidence.step`
+# (commit 0564b5215b333749d722348c3b3d9b92c3de8c44) and joint_threshold.py `JointThreshold.step` (commit
+# 17d57211575786d0abf1683309f9e3b1545b8210); block loop and defaults: huggingface/diffusers
+# src/diffusers/pipelines/llada2/pipeline_llada2.py `LLaDA2Pipeline.__call__` (commit
+# 0f2e62af275da3749203a92045b790f6c143d406). Changes: the model sees the whole canvas (a block-causal model ignores
+# later blocks), the canvas is exactly `length`, mask/pad never proposed, inverse-CDF sampling.
+
+def llada2_blocks(prompt_length, length, block):
+    blocks, start = [], 0
+    while start < length:
+        end = min(length, ((prompt_length + start) // block + 1) * block - prompt_length)
+        blocks.append(range(start, end))
+        start = end
+    return blocks
+
+
+def ref_llada2(model, prompt, length, seed, params, editing):
+    rng = st.SplitMix64(seed)
+    defaults = dict(threshold=0.7, edit_threshold=0.5, max_post_steps=16) if editing else dict(threshold=0.95)
+    p = {**defaults, "block_length": 32, "temperature": 0.0, **params}
+    x = [st.MASK] * length
+    masked = [True] * length
+    trajectory, passes, stopped = [], 0, False
+    for block in llada2_blocks(len(prompt), length, p["block_length"]):
+        post_steps = 0
+        while True:
+            masks_left = any(masked[i] for i in block)
+            if not masks_left:
+                if not editing:
+                    break
+                post_steps += 1
+                if post_steps > p["max_post_steps"]:
+                    break
+            rows = model(prompt, x)
+            passes += 1
+            proposals = []  # (position, token, probability), ascending positions
+            for i in block:
+                if masked[i] or editing:
+                    token, prob = categorical(suppressed_row(rows[i]), p["temperature"], rng)
+                    proposals.append((i, token, prob))
+            masked_proposals = [q for q in proposals if masked[q[0]]]
+            writes = [q for q in masked_proposals if q[2] > p["threshold"]]  # M2T
+            if not writes and masked_proposals:
+                writes = [sorted(masked_proposals, key=lambda q: (-q[2], q[0]))[0]]
+            if editing:  # T2T
+                writes += [q for q in proposals if not masked[q[0]] and q[2] > p["edit_threshold"] and q[1] != x[q[0]]]
+            if not writes:
+                break
+            for i, token, _ in writes:
+                x[i], masked[i] = token, False
+            if p.get("stop_at_eos"):
+                eos_at = [i for i in range(length) if not masked[i] and x[i] == st.EOS]
+                if eos_at and not any(masked[:eos_at[0]]):
+                    for i in range(eos_at[0] + 1, length):
+                        if masked[i]:
+                            x[i], masked[i] = x[eos_at[0]], False
+                    stopped = True
+            trajectory.append(list(x))
+            if stopped:
+                break
+        if stopped:
+            break
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+# ---- 2. KLASS --------------------------------------------------------------------------------------------------
+# shkim0116/KLASS src/model/llada_klass.py `stable_confident_decode`, alg='klass', unmask_strategy='all' (commit
+# 8c59d015b99ab7dec4cc3515595ee18f3eedb9da). Changes (see KLASS.swift): confidence and KL from softmax(l) also when
+# temperature > 0 (the reference takes them from the softmax of its Gumbel-perturbed exponentials); the fallback takes
+# at most the masks left and the block's last step commits every mask left; at most one step per mask.
+
+def ref_klass(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "conf_threshold": 0.9, "kl_threshold": 0.01, "history_length": 2, **params}
+    block = p.get("block_length") or length
+    assert length % block == 0 and steps % (length // block) == 0
+    blocks, h = length // block, p["history_length"]
+    x, masked = [st.MASK] * length, [True] * length
+    p_prev = [[0.0] * st.V for _ in range(length)]
+    kl_history = [[0.0] * h for _ in range(length)]
+    trajectory, passes = [], 0
+    for b in range(blocks):
+        positions_all = range(b * block, (b + 1) * block)
+        at_start = sum(1 for i in positions_all if masked[i])
+        block_steps = max(1, min(steps // blocks, at_start))
+        schedule = st.get_num_transfer_tokens(at_start, block_steps)
+        for step in range(block_steps):
+            positions = [i for i in positions_all if masked[i]]
+            if not positions:
+                break
+            rows = model(prompt, x)
+            passes += 1
+            for i in range(length):
+                if not masked[i]:
+                    continue
+                row = suppressed_row(rows[i])
+                s = st.summary(row)
+                p_curr = [s["prob"](value) for value in row]
+                kl = 0.0
+                for v in range(st.V):
+                    kl += p_curr[v] * (math.log(p_curr[v] + 1e-12) - math.log(p_prev[i][v] + 1e-12))
+                p_prev[i] = p_curr
+                kl_history[i] = kl_history[i][1:] + [kl]
+            cands = []
+            for i in positions:
+                row = suppressed_row(rows[i])
+                token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                cands.append(dict(pos=i, token=token, score=s["prob"](row[token])))
+            if step >= h - 1:
+                ready = [k for k, c in enumerate(cands)
+                         if c["score"] > p["conf_threshold"] and all(kl < p["kl_threshold"] for kl in kl_history[c["pos"]])]
+            else:
+                ready = []
+            if step == block_steps - 1:
+                chosen = st.rank(cands, "score")
+            elif ready:
+                chosen = ready
+            else:
+                chosen = st.rank(cands, "score")[:schedule[step]]
+            for k in chosen:
+                x[cands[k]["pos"]], masked[cands[k]["pos"]] = cands[k]["token"], False
+            trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+REFERENCES = {
+    "llada2_threshold": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, False),
+    "llada21_editing": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, True),
+    "klass": ref_klass,
+}
+
+
+def cases():
+    prompt = [5, 9, 14, 3, 20]
+    out = []
+
+    def add(sampler, params=None, length=12, steps=12, seed=0, **extra):
+        out.append(dict(sampler=sampler, params=params or {}, prompt=extra.get("prompt", prompt), length=length,
+                        steps=steps, seed=seed, kind="masked"))
+
+    add("llada2_threshold")
+    add("llada2_threshold", {"threshold": 0.5, "block_length": 4})
+    add("llada2_threshold", {"threshold": 0.6, "block_length": 8, "temperature": 0.8}, seed=21)
+    add("llada2_threshold", {"threshold": 0.3, "block_length": 4, "stop_at_eos": True}, length=16, steps=16,
+        prompt=[7, 7, 3])
+    add("llada21_editing")
+    add("llada21_editing", {"block_length": 4})
+    add("llada21_editing", {"threshold": 0.9, "edit_threshold": 0.8, "max_post_steps": 3, "block_length": 8})
+    add("llada21_editing", {"block_length": 6, "temperature": 0.7, "max_post_steps": 4}, seed=22)
+    add("llada21_editing", {"edit_threshold": 1.0, "block_length": 4})  # no edit can pass: LLaDA 2.0 with τ 0.7
+    # the scripted model's rows change completely with every commit, so a KL "stable" needs a large kl_threshold
+    add("klass", steps=6)
+    add("klass", {"conf_threshold": 0.2, "kl_threshold": 5.0, "history_length": 1}, steps=6)
+    add("klass", {"conf_threshold": 0.1, "kl_threshold": 10.0})
+    add("klass", {"conf_threshold": 0.5, "kl_threshold": 8.0, "block_length": 4}, steps=6)
+    add("klass", {"conf_threshold": 0.1, "kl_threshold": 6.0, "history_length": 1, "temperature": 0.8}, steps=6, seed=23)
+    add("klass", {"conf_threshold": 0.1, "kl_threshold": 10.0, "temperature": 0.5}, seed=23)
+    return out
+
+
+def run(model, case):
+    return REFERENCES[case["sampler"]](model, case["prompt"], case["length"], case["steps"], case["seed"],
+                                       case["params"])
+
+
+def tiny_cases():
+    """(sampler, params, steps, seed) per task on the tiny model."""
+    return [
+        ("llada2_threshold", {"block_length": 8}, 0), ("llada2_threshold", {"threshold": 0.7, "temperature": 1.0}, 1),
+        ("llada21_editing", {"block_length": 8, "max_post_steps": 4}, 0),
+        ("llada21_editing", {"temperature": 1.0, "max_post_steps": 2}, 2),
+        ("klass", {"conf_threshold": 0.6, "kl_threshold": 0.015}, 0), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
+    ]
+
+
+def tiny_model_fixture(folder, out):
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    st.V, st.MASK, st.EOS, st.PAD = (config["vocab_size"], config["mask_token_id"], config["eos_token_id"],
+                                     config["pad_token_id"])
+    from lladamoe import load_tokenizer
+    tokenizer = load_tokenizer(folder)
+    grid = list("1234341221434321")
+    for i in (1, 4, 6, 9, 11, 14, 15):
+        grid[i] = "."
+    prompts = {"addition": ("A4821+0977=", 5), "sudoku4": ("U" + "".join(grid) + "=", 16)}
+    fixtures = []
+    for task, (text, length) in prompts.items():
+        prompt = tokenizer.encode(text).ids
+        for sampler, params, seed in tiny_cases():
+            case = dict(sampler=sampler, params=params, prompt=prompt, length=length, steps=length, seed=seed,
+                        kind="masked", task=task)
+            model = st.TapeModel(folder)
+            result = run(model, case)
+            fixtures.append({**case, **result, "tape": model.tape})
+            print(f"tiny {task:8s} {sampler:22s} {json.dumps(params):50s} NFE {result['forward_passes']:3d} -> "
+                  f"{tokenizer.decode(result['tokens'])}", file=sys.stderr)
+    with open(out, "w") as f:
+        json.dump({"model": os.path.basename(os.path.normpath(folder)), "vocabulary": st.V, "mask": st.MASK,
+                   "eos": st.EOS, "pad": st.PAD, "cases": fixtures}, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def main():
+    fixtures_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../Tests/SamplersTests/Fixtures")
+    if len(sys.argv) > 1:
+        assert sys.argv[1] == "--tiny-model" and len(sys.argv) == 3, "usage: sampler_trajectories_2026.py [--tiny-model FOLDER]"
+        tiny_model_fixture(sys.argv[2], os.path.join(fixtures_dir, "tiny_model_trajectories_2026.json"))
+        return
+    fixtures = []
+    for case in cases():
+        result = run(st.ScriptedModel(True), case)
+        fixtures.append({**case, **result})
+        print(f"{case['sampler']:22s} {json.dumps(case['params']):70s} steps {len(result['trajectory']):3d} "
+              f"NFE {result['forward_passes']:3d} -> {result['tokens']}", file=sys.stderr)
+    with open(os.path.join(fixtures_dir, "trajectories_2026.json"), "w") as f:
+        json.dump({"vocabulary": st.V, "mask": st.MASK, "eos": st.EOS, "pad": st.PAD, "cases": fixtures}, f,
+                  separators=(",", ":"))
+        f.write("\n")
+
+
+if __name__ == "__main__":
+    main()
