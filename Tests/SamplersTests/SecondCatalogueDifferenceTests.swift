@@ -90,4 +90,16 @@ final class ConstantDenoiser: Denoiser {
         #expect(editing.tokens == threshold.tokens)
         #expect(editing.forwardPasses == threshold.forwardPasses + 4)  // 4 blocks (prompt 2: 2 + 4 + 4 + 2)
     }
+
+    /// PC-Sampler's background table is a file; a missing or malformed one is an error naming it, before any pass.
+    @Test func pcSamplerBackgroundErrorsNameTheFile() throws {
+        for path in ["/nonexistent/P_baseline.json", #filePath] {
+            do {
+                _ = try SamplerRegistry().sampler(named: "pc_sampler", parameters: ["background": .string(path)])
+                Issue.record("\(path) was accepted")
+            } catch let error as SamplerError {
+                #expect("\(error)".contains(path))
+            }
+        }
+    }
 }

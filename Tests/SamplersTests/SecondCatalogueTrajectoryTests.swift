@@ -17,6 +17,15 @@ enum SecondCatalogueFixtures {
     }
 
     static let scripted = load("trajectories_2026", as: CaseFile.self).cases
+
+    /// A file parameter (PC-Sampler's `background`) names a file of the fixtures folder.
+    static func resolved(_ parameters: [String: ParameterValue]) -> [String: ParameterValue] {
+        parameters.mapValues { value in
+            guard case .string(let name) = value, name.hasSuffix(".json"),
+                  let url = Bundle.module.url(forResource: "Fixtures/\(name.dropLast(5))", withExtension: "json") else { return value }
+            return .string(url.path)
+        }
+    }
     static let tiny = load("tiny_model_trajectories_2026", as: TinyModelFixture.self)
 }
 
@@ -24,7 +33,7 @@ enum SecondCatalogueFixtures {
     @Test(arguments: SecondCatalogueFixtures.scripted.indices.map { $0 })
     func reproducesReferenceTrajectory(_ index: Int) throws {
         let fixture = SecondCatalogueFixtures.scripted[index]
-        let sampler = try SamplerRegistry().sampler(named: fixture.sampler, parameters: fixture.params)
+        let sampler = try SamplerRegistry().sampler(named: fixture.sampler, parameters: SecondCatalogueFixtures.resolved(fixture.params))
         var rng = SeededGenerator(seed: fixture.seed)
         let recorder = TraceRecorder()
         let generation = try sampler.run(prompt: fixture.prompt, length: fixture.length, steps: fixture.steps,
@@ -43,7 +52,7 @@ enum SecondCatalogueFixtures {
     func reproducesReferenceOnTinyModel(_ index: Int) throws {
         let fixture = SecondCatalogueFixtures.tiny
         let reference = fixture.cases[index]
-        let sampler = try SamplerRegistry().sampler(named: reference.sampler, parameters: reference.params)
+        let sampler = try SamplerRegistry().sampler(named: reference.sampler, parameters: SecondCatalogueFixtures.resolved(reference.params))
         var rng = SeededGenerator(seed: reference.seed)
         let recorder = TraceRecorder()
         let generation = try sampler.run(prompt: reference.prompt, length: reference.length, steps: reference.steps,

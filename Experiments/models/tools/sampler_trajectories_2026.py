@@ -169,10 +169,45 @@ def ref_klass(model, prompt, length, steps, seed, params):
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
 
 
+# ---- 3. PC-Sampler ---------------------------------------------------------------------------------------------
+# NEUIR/PC-Sampler src/generate.py `generate_with_pc_sampler`, `pc_sampler_function`, `load_baseline` (commit
+# 6c662764d1f0cebfa0a353d4228aa44f0cbfb4b9), on the LLaDA loop of sampler_trajectories.py. Changes: Float64 softmax
+# (the reference's is Float32 here), mask/pad never proposed, at most one step per mask.
+BACKGROUND = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                          "../../../Tests/SamplersTests/Fixtures/pc_sampler_background.json")
+
+
+def background_frequencies(path):
+    """load_baseline: f = count / num_token, 1 / num_token for ids the file does not list; uniform 1/V without a file."""
+    if path is None:
+        return [1 / st.V] * st.V
+    with open(path) as f:
+        table = json.load(f)
+    counts = {int(k): v for k, v in table["p_baseline_dict"].items()}
+    return [counts.get(v, 1) / table["num_token"] for v in range(st.V)]
+
+
+def ref_pc_sampler(model, prompt, length, steps, seed, params):
+    f = background_frequencies(BACKGROUND if params.get("background") else None)
+    lam, alpha = params.get("lambda", 0.25), params.get("alpha", 10.0)
+    block = params.get("block_length") or length
+
+    def pc_score(stats, token, pos, rng):  # pc_sampler_function on one position
+        calibrated = min(stats["p"] * -math.log(f[token] + 1e-9), alpha)
+        return math.exp(-lam * (pos % block)) * calibrated
+
+    uniform = lambda cands, j, block_steps, at_start, masked, rng: \
+        st.rank(cands, "score")[:st.get_num_transfer_tokens(at_start, block_steps)[j]]
+    opts = {k: params[k] for k in st.LOOP_KEYS if k in params}
+    return st.masked_loop(model, prompt, length, steps, seed, opts, st.gumbel(params), pc_score, uniform,
+                          lambda budget, masked: max(1, min(budget, masked)))
+
+
 REFERENCES = {
     "llada2_threshold": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, False),
     "llada21_editing": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, True),
     "klass": ref_klass,
+    "pc_sampler": ref_pc_sampler,
 }
 
 
@@ -201,6 +236,13 @@ def cases():
     add("klass", {"conf_threshold": 0.5, "kl_threshold": 8.0, "block_length": 4}, steps=6)
     add("klass", {"conf_threshold": 0.1, "kl_threshold": 6.0, "history_length": 1, "temperature": 0.8}, steps=6, seed=23)
     add("klass", {"conf_threshold": 0.1, "kl_threshold": 10.0, "temperature": 0.5}, seed=23)
+    bg = "pc_sampler_background.json"  # resolved against the fixtures folder by the test
+    add("pc_sampler")
+    add("pc_sampler", {"background": bg}, steps=6)
+    add("pc_sampler", {"background": bg, "lambda": 0.0, "alpha": 1.5, "block_length": 4}, steps=6)
+    add("pc_sampler", {"background": bg, "lambda": 0.5, "temperature": 0.9, "block_length": 6, "cfg_scale": 0.5},
+        steps=8, seed=24)
+    add("pc_sampler", {"lambda": 1.0, "temperature": 1.0}, steps=4, seed=25)
     return out
 
 
@@ -210,12 +252,14 @@ def run(model, case):
 
 
 def tiny_cases():
-    """(sampler, params, steps, seed) per task on the tiny model."""
+    """(sampler, params, seed[, divisor of the step budget]) per task on the tiny model (budget = length / divisor)."""
     return [
         ("llada2_threshold", {"block_length": 8}, 0), ("llada2_threshold", {"threshold": 0.7, "temperature": 1.0}, 1),
         ("llada21_editing", {"block_length": 8, "max_post_steps": 4}, 0),
         ("llada21_editing", {"temperature": 1.0, "max_post_steps": 2}, 2),
-        ("klass", {"conf_threshold": 0.6, "kl_threshold": 0.015}, 0), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
+        ("klass", {"conf_threshold": 0.6, "kl_threshold": 0.015}, 0),
+        ("pc_sampler", {"background": "pc_sampler_background.json"}, 0, 2),
+        ("pc_sampler", {"background": "pc_sampler_background.json", "lambda": 0.5, "temperature": 1.0}, 4, 2), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
     ]
 
 
@@ -233,8 +277,9 @@ def tiny_model_fixture(folder, out):
     fixtures = []
     for task, (text, length) in prompts.items():
         prompt = tokenizer.encode(text).ids
-        for sampler, params, seed in tiny_cases():
-            case = dict(sampler=sampler, params=params, prompt=prompt, length=length, steps=length, seed=seed,
+        for sampler, params, seed, *divisor in tiny_cases():
+            steps = max(1, length // (divisor[0] if divisor else 1))
+            case = dict(sampler=sampler, params=params, prompt=prompt, length=length, steps=steps, seed=seed,
                         kind="masked", task=task)
             model = st.TapeModel(folder)
             result = run(model, case)
