@@ -120,7 +120,8 @@ public struct SamplerRegistry: Sendable {
     /// The second catalogue (the samplers of 2025–26), each in its own file under Catalogue/.
     static let secondWave: [SamplerEntry] = [
         SamplerEntry(LLaDA2Threshold.self), SamplerEntry(LLaDA21Editing.self), SamplerEntry(KLASS.self),
-        SamplerEntry(PCSampler.self),
+        SamplerEntry(PCSampler.self), SamplerEntry(ReMDMCap.self), SamplerEntry(ReMDMRescale.self), SamplerEntry(ReMDMConf.self),
+        SamplerEntry(ReMDMLoopSampler.self),
     ]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.

@@ -68,8 +68,11 @@ enum SecondCatalogueFixtures {
         let names = Set(SamplerRegistry.builtIn.map(\.name)).subtracting(TrajectoryFixture.shared.cases.map(\.sampler))
         for name in names {
             let cases = SecondCatalogueFixtures.scripted.filter { $0.sampler == name }
-            #expect(cases.contains { $0.params["temperature"] == nil }, "\(name): no greedy case")
-            #expect(cases.contains { ($0.params["temperature"]?.description ?? "0") != "0" }, "\(name): no seeded case")
+            let defaultTemperature = (try? SamplerRegistry().entry(named: name))?.parameters
+                .first { $0.key == "temperature" }.map { ParameterValue(parsing: $0.defaultValue) }
+            let temperatures = cases.map { ($0.params["temperature"] ?? defaultTemperature)?.description ?? "none" }
+            #expect(temperatures.contains { Double($0) == 0 }, "\(name): no greedy case")
+            #expect(temperatures.contains { Double($0).map { $0 > 0 } ?? false }, "\(name): no seeded case")
             #expect(SecondCatalogueFixtures.tiny.cases.contains { $0.sampler == name }, "\(name): no tiny-model case")
         }
     }
