@@ -102,4 +102,16 @@ final class ConstantDenoiser: Denoiser {
             }
         }
     }
+
+    /// Prophet is LLaDA low-confidence decoding until its exit fires: with thresholds no gap reaches, the same tokens in
+    /// the same passes; with a reachable one, fewer passes and every mask filled at the exit.
+    @Test func prophetIsLLaDAUntilItExits() throws {
+        let model = ScriptedDenoiser()
+        let never: [String: ParameterValue] = ["early": .double(1e9), "mid": .double(1e9), "late": .double(1e9), "block_length": .int(4)]
+        let (prophet, _) = try run("prophet", never, model: model, length: 12, steps: 6)
+        let (llada, _) = try run("llada_low_confidence", ["block_length": .int(4)], model: model, length: 12, steps: 6)
+        #expect(prophet.tokens == llada.tokens && prophet.forwardPasses == llada.forwardPasses)
+        let (early, trace) = try run("prophet", ["early": .double(0), "block_length": .int(4)], model: model, length: 12, steps: 6)
+        #expect(early.forwardPasses == 1 && trace.steps.count == 1 && !early.tokens.contains(1))
+    }
 }

@@ -267,6 +267,67 @@ def ref_remdm(model, prompt, length, steps, seed, params, sampler):
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
 
 
+# ---- 6. Prophet ------------------------------------------------------------------------------------------------
+# pixeli99/Prophet generate_earlyexit.py `generate`, `should_early_exit` (commit 460afe4, the newest snapshot fetched).
+# Changes (see Prophet.swift): Float64 confidence, mask/pad removed before the gap, `answer_start` given directly
+# (no constraints), at most one step per mask, no CFG.
+
+def should_early_exit(current_step, max_steps, answer_gap, thresholds):
+    progress = current_step / max_steps
+    if progress < 0.33:
+        return answer_gap >= thresholds["early"]
+    if progress < 0.67:
+        return answer_gap >= thresholds["mid"]
+    return answer_gap >= thresholds["late"]
+
+
+def ref_prophet(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "answer_start": 0, "answer_length": 5, "early": 7.5, "mid": 5.0, "late": 2.5, **params}
+    block = p.get("block_length") or length
+    assert length % block == 0 and steps % (length // block) == 0
+    blocks = length // block
+    start = min(p["answer_start"], length)
+    window = range(start, min(length, start + p["answer_length"]))
+    x, masked = [st.MASK] * length, [True] * length
+    trajectory, passes, global_step, exited = [], 0, 0, False
+
+    def propose(rows, i):
+        row = suppressed_row(rows[i])
+        token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+        return dict(pos=i, token=token, score=s["prob"](row[token]))
+
+    for b in range(blocks):
+        positions_all = range(b * block, (b + 1) * block)
+        at_start = sum(1 for i in positions_all if masked[i])
+        block_steps = max(1, min(steps // blocks, at_start))
+        schedule = st.get_num_transfer_tokens(at_start, block_steps)
+        for j in range(block_steps):
+            if not any(masked[i] for i in positions_all):
+                break
+            global_step += 1
+            rows = model(prompt, x)
+            passes += 1
+            gaps = []
+            for i in window:
+                top = sorted(suppressed_row(rows[i]), reverse=True)
+                gaps.append(top[0] - top[1])
+            exited = bool(gaps) and should_early_exit(global_step, steps, sum(gaps) / len(gaps), p)
+            if exited:  # fill every remaining mask with x0
+                chosen = [propose(rows, i) for i in range(length) if masked[i]]
+            else:
+                cands = [propose(rows, i) for i in positions_all if masked[i]]
+                chosen = [cands[k] for k in st.rank(cands, "score")[:schedule[j]]]
+            for c in chosen:
+                x[c["pos"]], masked[c["pos"]] = c["token"], False
+            trajectory.append(list(x))
+            if exited:
+                break
+        if exited:
+            break
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
 REFERENCES = {
     "llada2_threshold": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, False),
     "llada21_editing": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, True),
@@ -274,6 +335,7 @@ REFERENCES = {
     "pc_sampler": ref_pc_sampler,
     **{name: (lambda name: lambda m, pr, n, steps, seed, params: ref_remdm(m, pr, n, steps, seed, params, name))(name)
        for name in ("remdm_cap", "remdm_rescale", "remdm_conf", "remdm_loop")},
+    "prophet": ref_prophet,
 }
 
 
@@ -318,6 +380,11 @@ def cases():
     add("remdm_conf", {"temperature": 0.0}, steps=20, seed=29)
     add("remdm_loop", steps=40, seed=30)
     add("remdm_loop", {"eta": 0.1, "t_on": 0.7, "t_off": 0.2, "alpha_on": 0.6, "temperature": 0.0}, steps=40, seed=31)
+    add("prophet")
+    add("prophet", {"answer_start": 7, "answer_length": 5, "late": 1.5, "block_length": 4}, steps=12)
+    add("prophet", {"answer_start": 2, "early": 3.0, "mid": 2.0, "late": 1.0})
+    add("prophet", {"early": 100.0, "mid": 100.0, "late": 100.0}, steps=6)  # never exits: LLaDA low-confidence
+    add("prophet", {"temperature": 0.8, "answer_start": 4, "mid": 2.5, "late": 1.5, "block_length": 6}, steps=6, seed=32)
     return out
 
 
@@ -339,7 +406,8 @@ def tiny_cases():
         ("pc_sampler", {"background": "pc_sampler_background.json"}, 0, 2),
         ("pc_sampler", {"background": "pc_sampler_background.json", "lambda": 0.5, "temperature": 1.0}, 4, 2),
         ("remdm_cap", {"eta": 0.3, "temperature": 0.0}, 5, 2), ("remdm_conf", {}, 6),
-        ("remdm_loop", {"eta": 0.1, "temperature": 0.0}, 7, 2), ("remdm_rescale", {"eta": 0.5}, 8), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
+        ("remdm_loop", {"eta": 0.1, "temperature": 0.0}, 7, 2), ("remdm_rescale", {"eta": 0.5}, 8),
+        ("prophet", {}, 0), ("prophet", {"temperature": 1.0, "early": 12.0, "mid": 9.0, "late": 7.0}, 9), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
     ]
 
 
