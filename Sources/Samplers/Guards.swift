@@ -38,6 +38,12 @@ final class GuardedDenoiser: Denoiser {
     var kind: DiffusionKind { base.kind }
 
     func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        try count(prefix: prefix, canvas: canvas)
+        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
+    }
+
+    /// Checks one forward pass against the limits and counts it.
+    func count(prefix: [TokenID], canvas: [TokenID]) throws {
         guard prefix.count + canvas.count == expectedTokens else {
             throw SamplerError.misbehaved(sampler: sampler, "gave the model \(prefix.count) + \(canvas.count) tokens; prompt + canvas is \(expectedTokens)")
         }
@@ -50,7 +56,6 @@ final class GuardedDenoiser: Denoiser {
         guard unchanged < stallLimit else {
             throw SamplerError.misbehaved(sampler: sampler, "committed nothing for \(stallLimit) forward passes in a row")
         }
-        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
     }
 }
 

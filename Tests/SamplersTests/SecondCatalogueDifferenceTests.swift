@@ -114,4 +114,14 @@ final class ConstantDenoiser: Denoiser {
         let (early, trace) = try run("prophet", ["early": .double(0), "block_length": .int(4)], model: model, length: 12, steps: 6)
         #expect(early.forwardPasses == 1 && trace.steps.count == 1 && !early.tokens.contains(1))
     }
+
+    /// WINO's verification needs the shadow-block pass; a model without it is a clear error before any pass.
+    @Test func winoNeedsTheShadowBlockPass() throws {
+        do {
+            _ = try run("wino", [:], model: ConstantDenoiser(peaks: [3, 3, 3, 3]), length: 4, steps: 4)
+            Issue.record("wino ran without a shadow-block pass")
+        } catch SamplerError.unsupportedModel(let message) {
+            #expect(message.contains("shadow-block"))
+        }
+    }
 }

@@ -14,6 +14,8 @@ import math
 import os
 import sys
 
+import numpy as np
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
 
@@ -328,6 +330,108 @@ def ref_prophet(model, prompt, length, steps, seed, params):
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
 
 
+# ---- 5. WINO ---------------------------------------------------------------------------------------------------
+# Feng-Hong/WINO-DLLM LLaDA/decoding.py `decoding_wino` (commit 84964c7d41d76f3e2db6e5b2e5c39ffdea60ec53). The shadow
+# block is an extra forward input: `shadow(prefix, canvas, block)` returns its rows from the same pass. Scripted model:
+# row i = the scripted row of block position i over the canvas with that position masked (ScriptedDenoiser's
+# ShadowBlockDenoiser conformance); tiny model: the reference's attention mask and position ids (tiny_shadow_forward).
+# Changes (see WINO.swift): mask/pad removed from every row, at most 4 passes per position (the run guard).
+
+def scripted_shadow(model, prefix, canvas, block):
+    rows = []
+    for i in block:
+        hidden = list(canvas)
+        hidden[i] = st.MASK
+        rows.append(model(prefix, hidden)[i])
+    model.calls -= len(block)  # one forward pass with its shadow block
+    return rows
+
+
+def ref_wino(model, prompt, length, steps, seed, params, shadow=scripted_shadow):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "threshold": 0.6, "threshold_back": 0.9, **params}
+    block = p.get("block_length") or length
+    x, masked = [st.MASK] * length, [True] * length
+    trajectory, passes = [], 0
+    for b in range(length // block):
+        positions_all = range(b * block, (b + 1) * block)
+        last_accept = 30
+        while any(masked[i] for i in positions_all):
+            max_accept = min(max(int(np.float32(sum(masked[i] for i in positions_all)) * np.float32(0.7)), 5), 20)
+            rows = model(prompt, x)
+            back_rows = shadow(model, prompt, x, positions_all)
+            passes += 1
+            cands = []
+            for i in positions_all:
+                if masked[i]:
+                    row = suppressed_row(rows[i])
+                    token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                    cands.append(dict(pos=i, token=token, score=s["prob"](row[token])))
+            back = []  # unmask_index_block: decoded positions of the block, leave-one-out probability of their token
+            for i in positions_all:
+                if not masked[i]:
+                    row = suppressed_row(back_rows[i - positions_all[0]])
+                    back.append((i, st.summary(row)["prob"](row[x[i]])))
+            ranked = st.rank(cands, "score")
+            drafted = [k for k in ranked if cands[k]["score"] > p["threshold"]]
+            if len(drafted) > max_accept:
+                drafted = ranked[:max_accept]
+            elif not drafted:
+                drafted = ranked[:1]
+            remasked = []
+            if len(drafted) > 1:
+                remasked = [i for i, prob in back if prob < p["threshold_back"]]
+                if len(remasked) >= last_accept:
+                    remasked = [i for i, _ in sorted(back, key=lambda q: (q[1], q[0]))[:last_accept - 1]]
+            for k in drafted:
+                x[cands[k]["pos"]], masked[cands[k]["pos"]] = cands[k]["token"], False
+            for i in remasked:
+                x[i], masked[i] = st.MASK, True
+            last_accept = len(drafted)
+            trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+def tiny_shadow_forward(tape_model, prefix, canvas, block):
+    """decoding_wino's forward on the tiny model: ids + a block of masks at the block's position ids; no query sees the
+    shadow, shadow query i sees everything but block position i. Records the shadow rows on the tape's last call."""
+    import base64
+    import torch
+    from lladamoe import apply_rope, rope_cos_sin
+    m = tape_model.model
+    n, start = len(prefix) + len(canvas), len(prefix) + block[0]
+    ids = torch.tensor(list(prefix) + list(canvas) + [st.MASK] * len(block), dtype=torch.long)
+    positions = torch.cat([torch.arange(n), torch.arange(start, start + len(block))])
+    allowed = torch.ones(len(ids), len(ids), dtype=torch.bool)
+    allowed[:, n:] = False
+    allowed[n:, n:] = True
+    allowed[n:, start:start + len(block)] = ~torch.eye(len(block), dtype=torch.bool)
+    cos, sin = rope_cos_sin(n, m.rotary_dim, m.config["rope_theta"])
+    cos, sin = cos[positions], sin[positions]
+    with torch.no_grad():
+        x = m.model.embed_tokens(ids[None])
+        for layer in m.model.layers:
+            a, h = layer.self_attn, layer.input_layernorm(x)
+            T = h.shape[1]
+            q = a.q_norm(a.q_proj(h).view(1, T, a.H, a.hd)).transpose(1, 2)
+            k = a.k_norm(a.k_proj(h).view(1, T, a.KVH, a.hd)).transpose(1, 2)
+            v = a.v_proj(h).view(1, T, a.KVH, a.hd).transpose(1, 2)
+            q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+            rep = a.H // a.KVH
+            k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
+            scores = ((q @ k.transpose(-1, -2)) / math.sqrt(a.hd)).masked_fill(~allowed, float("-inf"))
+            o = (torch.softmax(scores.float(), dim=-1).to(v.dtype) @ v).transpose(1, 2).reshape(1, T, a.H * a.hd)
+            x = x + a.o_proj(o)
+            h = layer.post_attention_layernorm(x)
+            y = layer.mlp(h)
+            if layer.shared_expert is not None:
+                y = y + layer.shared_expert(h)
+            x = x + y
+        logits = m.lm_head(m.model.norm(x))[0, n:].to(torch.float32).numpy()
+    tape_model.tape[-1]["shadow"] = base64.b64encode(logits.astype("<f4").tobytes()).decode()
+    return [row for row in logits]
+
+
 REFERENCES = {
     "llada2_threshold": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, False),
     "llada21_editing": lambda m, pr, n, steps, seed, params: ref_llada2(m, pr, n, seed, params, True),
@@ -336,6 +440,7 @@ REFERENCES = {
     **{name: (lambda name: lambda m, pr, n, steps, seed, params: ref_remdm(m, pr, n, steps, seed, params, name))(name)
        for name in ("remdm_cap", "remdm_rescale", "remdm_conf", "remdm_loop")},
     "prophet": ref_prophet,
+    "wino": ref_wino,
 }
 
 
@@ -380,6 +485,10 @@ def cases():
     add("remdm_conf", {"temperature": 0.0}, steps=20, seed=29)
     add("remdm_loop", steps=40, seed=30)
     add("remdm_loop", {"eta": 0.1, "t_on": 0.7, "t_off": 0.2, "alpha_on": 0.6, "temperature": 0.0}, steps=40, seed=31)
+    add("wino")
+    add("wino", {"threshold": 0.3, "threshold_back": 0.6, "block_length": 4})
+    add("wino", {"threshold": 0.2, "threshold_back": 0.5})
+    add("wino", {"temperature": 0.8, "threshold": 0.25, "threshold_back": 0.7, "block_length": 6}, seed=33)
     add("prophet")
     add("prophet", {"answer_start": 7, "answer_length": 5, "late": 1.5, "block_length": 4}, steps=12)
     add("prophet", {"answer_start": 2, "early": 3.0, "mid": 2.0, "late": 1.0})
@@ -389,6 +498,9 @@ def cases():
 
 
 def run(model, case):
+    if case["sampler"] == "wino" and isinstance(model, st.TapeModel):
+        return ref_wino(model, case["prompt"], case["length"], case["steps"], case["seed"], case["params"],
+                        shadow=tiny_shadow_forward)
     return REFERENCES[case["sampler"]](model, case["prompt"], case["length"], case["steps"], case["seed"],
                                        case["params"])
 
@@ -400,13 +512,14 @@ def tiny_cases():
     """(sampler, params, seed[, divisor of the step budget]) per task on the tiny model (budget = length / divisor)."""
     return [
         ("llada2_threshold", {"block_length": 8}, 0), ("llada2_threshold", {"threshold": 0.7, "temperature": 1.0}, 1),
-        ("llada21_editing", {"block_length": 8, "max_post_steps": 4}, 0),
+        ("llada21_editing", {"block_length": 8, "max_post_steps": 2}, 0),
         ("llada21_editing", {"temperature": 1.0, "max_post_steps": 2}, 2),
         ("klass", {"conf_threshold": 0.6, "kl_threshold": 0.015}, 0),
         ("pc_sampler", {"background": "pc_sampler_background.json"}, 0, 2),
         ("pc_sampler", {"background": "pc_sampler_background.json", "lambda": 0.5, "temperature": 1.0}, 4, 2),
         ("remdm_cap", {"eta": 0.3, "temperature": 0.0}, 5, 2), ("remdm_conf", {}, 6),
         ("remdm_loop", {"eta": 0.1, "temperature": 0.0}, 7, 2), ("remdm_rescale", {"eta": 0.5}, 8),
+        ("wino", {}, 0), ("wino", {"temperature": 1.0, "threshold": 0.5, "threshold_back": 0.95}, 10),
         ("prophet", {}, 0), ("prophet", {"temperature": 1.0, "early": 12.0, "mid": 9.0, "late": 7.0}, 9), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
     ]
 
