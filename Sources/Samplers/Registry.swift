@@ -121,7 +121,8 @@ public struct SamplerRegistry: Sendable {
     static let secondWave: [SamplerEntry] = [
         SamplerEntry(LLaDA2Threshold.self), SamplerEntry(LLaDA21Editing.self), SamplerEntry(KLASS.self),
         SamplerEntry(PCSampler.self), SamplerEntry(ReMDMCap.self), SamplerEntry(ReMDMRescale.self), SamplerEntry(ReMDMConf.self),
-        SamplerEntry(ReMDMLoopSampler.self), SamplerEntry(WINO.self), SamplerEntry(Prophet.self),
+        SamplerEntry(ReMDMLoopSampler.self), SamplerEntry(ReMDMLLaDA.self), SamplerEntry(WINO.self),
+        SamplerEntry(Prophet.self),
     ]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.

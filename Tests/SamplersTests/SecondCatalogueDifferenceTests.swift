@@ -124,4 +124,27 @@ final class ConstantDenoiser: Denoiser {
             #expect(message.contains("shadow-block"))
         }
     }
+
+    /// ReMDM-LLaDA (`llada_remdm_sample`) starts its loop at pass int(B/8·7), B the block length, which is 7/8 of the
+    /// block's s steps only when s = B. With blocks of 8 and s = 4 steps (2 tokens a step) it runs 7 commit passes
+    /// before the loop: 14 commits for 8 masks, so its top-k lands on positions that are not masks, stores −∞ confidence
+    /// there, and the loop re-masks those first (prompt tokens, earlier blocks). This port starts the loop at pass
+    /// ⌊7s/8⌋ = 3 and re-masks only the current block's tokens.
+    @Test func remdmLLaDALoopStartsAtSevenEighthsOfTheBlocksSteps() throws {
+        let (block, blockSteps, perStep) = (8, 4, 2)
+        let referenceLoopStart = Int(Double(block) / 8 * 7)
+        #expect(min(referenceLoopStart, 2 * blockSteps) * perStep > block, "the reference asks for more commits than masks")
+
+        let (generation, trace) = try run("remdm_llada", ["block_length": .int(block), "temperature": .double(0)],
+                                          model: ScriptedDenoiser(), length: 16, steps: 8)
+        #expect(trace.steps.count == 2 * 2 * blockSteps && !generation.tokens.contains(1))
+        let firstBlock = Array(trace.steps[2 * blockSteps - 1].canvas[0 ..< block])
+        #expect(!firstBlock.contains(1))
+        for step in trace.steps[(2 * blockSteps)...] {
+            #expect(Array(step.canvas[0 ..< block]) == firstBlock, "step \(step.step) touched the finished block")
+        }
+        // the loop phase re-masks: some pass of each block re-commits a position it had committed before
+        let positions = trace.steps.prefix(2 * blockSteps).flatMap(\.positions)
+        #expect(Set(positions).count < positions.count)
+    }
 }

@@ -269,6 +269,42 @@ def ref_remdm(model, prompt, length, steps, seed, params, sampler):
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
 
 
+# guanghanwang/ReMDM-LLaDA eval_llada.py `llada_remdm_sample` (commit 2ef4abd97e60c1cc82b984332b6dc907e336a015).
+# Changes (see ReMDMLLaDA.swift): the loop starts at pass 7s/8 of the s steps per block (the reference: 7B/8, B the
+# block length), commits are capped by the masks left and only the block's tokens are re-masked; Gumbel-max sampling;
+# no return at the first EOS.
+
+def ref_remdm_llada(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 1.0, "remask_count": 1, **params}
+    block = p.get("block_length") or length
+    assert length % block == 0 and steps % (length // block) == 0 and length % steps == 0
+    per_step, block_steps = length // steps, steps // (length // block)
+    loop_start = block_steps * 7 // 8
+    x, conf = [st.MASK] * length, [None] * length
+    trajectory, passes = [], 0
+    for b in range(length // block):
+        positions_all = range(b * block, (b + 1) * block)
+        for i in range(2 * block_steps):
+            looping = loop_start <= i < loop_start + block_steps
+            if looping:
+                decoded = sorted([q for q in positions_all if conf[q] is not None], key=lambda q: (conf[q], q))
+                for q in decoded[:p["remask_count"]]:
+                    x[q], conf[q] = st.MASK, None
+            rows = model(prompt, x)
+            passes += 1
+            cands = []
+            for q in positions_all:
+                if conf[q] is None:
+                    row = suppressed_row(rows[q])
+                    token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                    cands.append(dict(pos=q, token=token, score=s["prob"](row[token])))
+            for k in st.rank(cands, "score")[:p["remask_count"] if looping else per_step]:
+                x[cands[k]["pos"]], conf[cands[k]["pos"]] = cands[k]["token"], cands[k]["score"]
+            trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
 # ---- 6. Prophet ------------------------------------------------------------------------------------------------
 # pixeli99/Prophet generate_earlyexit.py `generate`, `should_early_exit` (commit 460afe4, the newest snapshot fetched).
 # Changes (see Prophet.swift): Float64 confidence, mask/pad removed before the gap, `answer_start` given directly
@@ -440,6 +476,7 @@ REFERENCES = {
     **{name: (lambda name: lambda m, pr, n, steps, seed, params: ref_remdm(m, pr, n, steps, seed, params, name))(name)
        for name in ("remdm_cap", "remdm_rescale", "remdm_conf", "remdm_loop")},
     "prophet": ref_prophet,
+    "remdm_llada": ref_remdm_llada,
     "wino": ref_wino,
 }
 
@@ -485,6 +522,10 @@ def cases():
     add("remdm_conf", {"temperature": 0.0}, steps=20, seed=29)
     add("remdm_loop", steps=40, seed=30)
     add("remdm_loop", {"eta": 0.1, "t_on": 0.7, "t_off": 0.2, "alpha_on": 0.6, "temperature": 0.0}, steps=40, seed=31)
+    add("remdm_llada", {"temperature": 0.0})
+    add("remdm_llada", steps=12, seed=34)
+    add("remdm_llada", {"block_length": 4, "remask_count": 2}, steps=6, seed=35)
+    add("remdm_llada", {"block_length": 6, "temperature": 0.0}, steps=6)
     add("wino")
     add("wino", {"threshold": 0.3, "threshold_back": 0.6, "block_length": 4})
     add("wino", {"threshold": 0.2, "threshold_back": 0.5})
@@ -505,7 +546,7 @@ def run(model, case):
                                        case["params"])
 
 
-ADDITION_ONLY = (6, 8)  # seeds of the tiny cases run on addition only
+ADDITION_ONLY = (4, 5, 6, 8, 11)  # seeds of the tiny cases run on addition only
 
 
 def tiny_cases():
@@ -519,6 +560,7 @@ def tiny_cases():
         ("pc_sampler", {"background": "pc_sampler_background.json", "lambda": 0.5, "temperature": 1.0}, 4, 2),
         ("remdm_cap", {"eta": 0.3, "temperature": 0.0}, 5, 2), ("remdm_conf", {}, 6),
         ("remdm_loop", {"eta": 0.1, "temperature": 0.0}, 7, 2), ("remdm_rescale", {"eta": 0.5}, 8),
+        ("remdm_llada", {"temperature": 0.0}, 0, 4), ("remdm_llada", {}, 11),
         ("wino", {}, 0), ("wino", {"temperature": 1.0, "threshold": 0.5, "threshold_back": 0.95}, 10),
         ("prophet", {}, 0), ("prophet", {"temperature": 1.0, "early": 12.0, "mid": 9.0, "late": 7.0}, 9), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
     ]
@@ -542,6 +584,8 @@ def tiny_model_fixture(folder, out):
             if task == "sudoku4" and seed in ADDITION_ONLY:  # keeps the fixture small (a pass is ~2.5 KB of logits)
                 continue
             steps = max(1, length // (divisor[0] if divisor else 1))
+            if sampler == "remdm_llada" and length % steps:  # it commits length/steps per step
+                steps = length
             case = dict(sampler=sampler, params=params, prompt=prompt, length=length, steps=steps, seed=seed,
                         kind="masked", task=task)
             model = st.TapeModel(folder)
