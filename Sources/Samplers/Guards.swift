@@ -38,6 +38,12 @@ final class GuardedDenoiser: Denoiser {
     var kind: DiffusionKind { base.kind }
 
     func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        try count(prefix: prefix, canvas: canvas)
+        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
+    }
+
+    /// Checks one forward pass against the limits and counts it.
+    func count(prefix: [TokenID], canvas: [TokenID]) throws {
         guard prefix.count + canvas.count == expectedTokens else {
             throw SamplerError.misbehaved(sampler: sampler, "gave the model \(prefix.count) + \(canvas.count) tokens; prompt + canvas is \(expectedTokens)")
         }
@@ -50,7 +56,6 @@ final class GuardedDenoiser: Denoiser {
         guard unchanged < stallLimit else {
             throw SamplerError.misbehaved(sampler: sampler, "committed nothing for \(stallLimit) forward passes in a row")
         }
-        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
     }
 }
 
@@ -84,14 +89,20 @@ final class GuardedTrace: TraceSink {
 }
 
 extension Sampler {
+    /// The guards' default budget when `RunLimits` sets none: 2·max(steps, length) forward passes and max(steps, length)
+    /// steps. A sampler whose reference legitimately runs longer (editing after a block is full) states its own bound.
+    public func runBudget(steps: Int, length: Int) -> (forwardPasses: Int, steps: Int) {
+        (2 * max(steps, length), max(steps, length))
+    }
+
     /// `generate` under the guards of `RunLimits`, with the forward passes counted here (the measured NFE).
     public func run(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser, rng: inout SeededGenerator,
                     trace: (any TraceSink)? = nil, limits: RunLimits = RunLimits()) throws -> Generation {
-        let budget = max(steps, length)
+        let budget = runBudget(steps: steps, length: length)
         let guarded = GuardedDenoiser(denoiser, sampler: Self.name, expectedTokens: prompt.count + length,
-                                      maxPasses: limits.maxForwardPasses ?? 2 * budget,
+                                      maxPasses: limits.maxForwardPasses ?? budget.forwardPasses,
                                       stallLimit: Self.about.revisesTokens ? Int.max : limits.stallLimit)
-        let sink = GuardedTrace(trace, sampler: Self.name, length: length, maxSteps: limits.maxSteps ?? budget,
+        let sink = GuardedTrace(trace, sampler: Self.name, length: length, maxSteps: limits.maxSteps ?? budget.steps,
                                 revises: Self.about.revisesTokens)
         var generation = try generate(prompt: prompt, length: length, steps: steps, denoiser: guarded, rng: &rng, trace: sink)
         guard generation.tokens.count == length, generation.commitStep.count == length else {

@@ -3,6 +3,8 @@ import DiffusionCore
 /// Options of the shared masked-diffusion loop, written once for every sampler built on `MaskedLoop`: they sit
 /// beside each sampler's own keys in YAML and `--param`.
 public struct LoopOptions: SamplerConfig, Equatable {
+    public static let defaultCfgScale = 0.0
+
     /// Semi-autoregressive block length (LLaDA `block_length`); nil = one block over the whole canvas.
     public var blockLength: Int?
     /// Classifier-free guidance scale w: ℓ = u + (w+1)(c − u), u from the prompt replaced by masks (LLaDA
@@ -33,7 +35,7 @@ public struct LoopOptions: SamplerConfig, Equatable {
 
     public static let parameters = [
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
-        SamplerParameter("cfg_scale", "0", "classifier-free guidance w: u + (w+1)(c-u), prompt masked for u"),
+        SamplerParameter("cfg_scale", "\(defaultCfgScale)", "classifier-free guidance w: u + (w+1)(c-u), prompt masked for u"),
         SamplerParameter("shift_logits", "false", "take position i's logits from i-1 (AR-initialised models, Dream)"),
         SamplerParameter("suppress_eos", "false", "never propose EOS/EoT tokens"),
         SamplerParameter("stop_at_eos", "false", "stop once an EOS is committed after a complete prefix; fill the rest with EOS"),

@@ -36,7 +36,7 @@ public struct MaskedLoop: Sendable {
         let eos = denoiser.specialTokens.endOfSequence
         let suppressed = (denoiser.specialTokens.neverGenerated + (options.suppressEOS == true ? eos : []))
             .filter { $0 >= 0 && $0 < vocabulary }
-        let guidance = Float(options.cfgScale ?? 0)
+        let guidance = Float(options.cfgScale ?? LoopOptions.defaultCfgScale)
         var canvas = Canvas(length: length, mask: mask)
         var row = [Double](repeating: 0, count: vocabulary)
         var cached: (canvas: [TokenID], conditional: Logits, unconditional: Logits?)?

@@ -115,6 +115,14 @@ public struct SamplerRegistry: Sendable {
         SamplerEntry(DreamEntropy.self), SamplerEntry(FastDLLMThreshold.self), SamplerEntry(FastDLLMFactor.self),
         SamplerEntry(EBSampler.self), SamplerEntry(MDLMAncestral.self), SamplerEntry(MDLMFirstHitting.self),
         SamplerEntry(EntropyBoundRenoise.self), SamplerEntry(Autoregressive.self),
+    ] + secondWave
+
+    /// The second catalogue (the samplers of 2025–26), each in its own file under Catalogue/.
+    static let secondWave: [SamplerEntry] = [
+        SamplerEntry(LLaDA2Threshold.self), SamplerEntry(LLaDA21Editing.self), SamplerEntry(KLASS.self),
+        SamplerEntry(PCSampler.self), SamplerEntry(ReMDMCap.self), SamplerEntry(ReMDMRescale.self), SamplerEntry(ReMDMConf.self),
+        SamplerEntry(ReMDMLoopSampler.self), SamplerEntry(ReMDMLLaDA.self), SamplerEntry(WINO.self),
+        SamplerEntry(Prophet.self),
     ]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.

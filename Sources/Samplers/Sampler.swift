@@ -23,6 +23,8 @@ public protocol Sampler: Sendable {
     ///   - trace: receives one `StepTrace` per step; may throw to abort.
     func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
                   rng: inout SeededGenerator, trace: (any TraceSink)?) throws -> Generation
+    /// Forward passes and steps a correct run may take, the guards' default (see `RunLimits`).
+    func runBudget(steps: Int, length: Int) -> (forwardPasses: Int, steps: Int)
 }
 
 /// What `dlab samplers show` prints about a sampler besides its parameters.

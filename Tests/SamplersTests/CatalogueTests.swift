@@ -53,7 +53,7 @@ final class FavouriteDenoiser: Denoiser {
 
     @Test func badNamesKeysAndValuesAreClearErrors() {
         #expect(throws: SamplerError.unknownSampler(name: "fast", known: registry.names)) { try registry.entry(named: "fast") }
-        #expect(throws: SamplerError.invalidParameter("unknown parameter 'treshold' for sampler 'fast_dllm_threshold'; known: temperature, threshold, factor, block_length, cfg_scale, shift_logits, suppress_eos, stop_at_eos")) {
+        #expect(throws: SamplerError.invalidParameter("unknown parameter 'treshold' for sampler 'fast_dllm_threshold'; known: temperature, threshold, block_length, cfg_scale, shift_logits, suppress_eos, stop_at_eos")) {
             try registry.sampler(named: "fast_dllm_threshold", parameters: ["treshold": .double(0.9)])
         }
         #expect(throws: SamplerError.invalidParameter("fast_dllm_threshold: parameter 'threshold' must be a number, got 'high'")) {

@@ -62,7 +62,7 @@ struct TrajectoryFixture: Decodable {
     }
 
     @Test func everyBuiltInSamplerHasAFixture() {
-        let covered = Set(TrajectoryFixture.shared.cases.map(\.sampler))
+        let covered = Set((TrajectoryFixture.shared.cases + SecondCatalogueFixtures.scripted).map(\.sampler))
         #expect(Set(SamplerRegistry.builtIn.map(\.name)).subtracting(covered).isEmpty)
     }
 

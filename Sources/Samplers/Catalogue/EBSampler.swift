@@ -5,6 +5,9 @@ import DiffusionCore
 
 /// EB-Sampler's parameters besides the loop options.
 public struct EBParameters: SamplerConfig, Equatable {
+    public static let defaultTemperature = 0.0
+    public static let defaultGamma = 0.1
+
     public var temperature: Double?
     public var gamma: Double?
 
@@ -12,8 +15,8 @@ public struct EBParameters: SamplerConfig, Equatable {
     public init(temperature: Double? = nil, gamma: Double? = nil) { (self.temperature, self.gamma) = (temperature, gamma) }
 
     public static let parameters = [
-        SamplerParameter("temperature", "0", "Gumbel-max temperature of the proposals (0 = argmax)"),
-        SamplerParameter("gamma", "0.1", "entropy bound: commit while sum H - max H <= gamma (0 = one token per step)"),
+        SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (0 = argmax)"),
+        SamplerParameter("gamma", "\(defaultGamma)", "entropy bound: commit while sum H - max H <= gamma (0 = one token per step)"),
     ]
 
     public func validate() throws {
@@ -30,7 +33,7 @@ public struct EBSampler: LoopSampler {
         source: "Ben-Hamu et al. 2025, arXiv 2505.24857; NEUIR/PC-Sampler src/generate.py: generate_with_eb_sampler")
     public let config: WithLoop<EBParameters>
     public init(_ config: WithLoop<EBParameters>) throws { try config.validate(); self.config = config }
-    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? 0) }
+    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? EBParameters.defaultTemperature) }
     public var score: NegativeEntropyScore { NegativeEntropyScore() }
-    public var rule: EntropyBoundRule { EntropyBoundRule(gamma: config.own.gamma ?? 0.1) }
+    public var rule: EntropyBoundRule { EntropyBoundRule(gamma: config.own.gamma ?? EBParameters.defaultGamma) }
 }

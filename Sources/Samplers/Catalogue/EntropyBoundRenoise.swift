@@ -15,6 +15,12 @@ import DiffusionCore
 
 /// DiffusionGemma's generation_config parameters (the step budget is `max_denoising_steps`).
 public struct RenoiseParameters: SamplerConfig, Equatable {
+    public static let defaultEntropyBound = 0.1
+    public static let defaultTMin = 0.4
+    public static let defaultTMax = 0.8
+    public static let defaultConfidenceThreshold = 0.005
+    public static let defaultStabilityThreshold = 1
+
     public var entropyBound: Double?
     public var tMin: Double?
     public var tMax: Double?
@@ -29,20 +35,26 @@ public struct RenoiseParameters: SamplerConfig, Equatable {
     public init() {}
 
     public static let parameters = [
-        SamplerParameter("entropy_bound", "0.1", "accept lowest-entropy positions while sum H - max H <= bound"),
-        SamplerParameter("t_min", "0.4", "temperature at the last step"),
-        SamplerParameter("t_max", "0.8", "temperature at the first step"),
-        SamplerParameter("confidence_threshold", "0.005", "stop when mean entropy is below this (and stable)"),
-        SamplerParameter("stability_threshold", "1", "steps the argmax canvas must stay the same to stop (0 = no check)"),
+        SamplerParameter("entropy_bound", "\(defaultEntropyBound)", "accept lowest-entropy positions while sum H - max H <= bound"),
+        SamplerParameter("t_min", "\(defaultTMin)", "temperature at the last step"),
+        SamplerParameter("t_max", "\(defaultTMax)", "temperature at the first step"),
+        SamplerParameter("confidence_threshold", "\(defaultConfidenceThreshold)", "stop when mean entropy is below this (and stable)"),
+        SamplerParameter("stability_threshold", "\(defaultStabilityThreshold)", "steps the argmax canvas must stay the same to stop (0 = no check)"),
     ]
 
     public func validate() throws {
-        try require((entropyBound ?? 0.1) > 0, "entropy_bound must be > 0, got \(entropyBound ?? 0)")
-        try require((tMin ?? 0.4) >= 0, "t_min must be ≥ 0, got \(tMin ?? 0)")
-        try require((tMax ?? 0.8) > (tMin ?? 0.4), "t_max must be > t_min, got \(tMax ?? 0.8) ≤ \(tMin ?? 0.4)")
-        try require((confidenceThreshold ?? 0.005) > 0, "confidence_threshold must be > 0")
-        try require((stabilityThreshold ?? 1) >= 0, "stability_threshold must be ≥ 0")
+        try require(resolvedEntropyBound > 0, "entropy_bound must be > 0, got \(resolvedEntropyBound)")
+        try require(resolvedTMin >= 0, "t_min must be ≥ 0, got \(resolvedTMin)")
+        try require(resolvedTMax > resolvedTMin, "t_max must be > t_min, got \(resolvedTMax) ≤ \(resolvedTMin)")
+        try require(resolvedConfidenceThreshold > 0, "confidence_threshold must be > 0")
+        try require(resolvedStabilityThreshold >= 0, "stability_threshold must be ≥ 0")
     }
+
+    var resolvedEntropyBound: Double { entropyBound ?? Self.defaultEntropyBound }
+    var resolvedTMin: Double { tMin ?? Self.defaultTMin }
+    var resolvedTMax: Double { tMax ?? Self.defaultTMax }
+    var resolvedConfidenceThreshold: Double { confidenceThreshold ?? Self.defaultConfidenceThreshold }
+    var resolvedStabilityThreshold: Int { stabilityThreshold ?? Self.defaultStabilityThreshold }
 }
 
 /// DiffusionGemma's entropy-bound renoise sampler; re-masks instead on masked models.
@@ -73,8 +85,8 @@ public struct EntropyBoundRenoise: Sampler {
         let vocabulary = denoiser.vocabularySize
         let mask = denoiser.kind == .masked ? denoiser.specialTokens.mask : nil
         let suppressed = mask == nil ? [] : denoiser.specialTokens.neverGenerated.filter { $0 < vocabulary }
-        let (tMin, tMax, bound) = (config.tMin ?? 0.4, config.tMax ?? 0.8, config.entropyBound ?? 0.1)
-        let stability = config.stabilityThreshold ?? 1
+        let (tMin, tMax, bound) = (config.resolvedTMin, config.resolvedTMax, config.resolvedEntropyBound)
+        let stability = config.resolvedStabilityThreshold
         var canvas = mask.map { [TokenID](repeating: $0, count: length) } ?? draws.noise(length: length, vocabulary: vocabulary)
         var argmax = canvas
         var history = [[TokenID]](repeating: [TokenID](repeating: -1, count: length), count: stability)
@@ -123,7 +135,7 @@ public struct EntropyBoundRenoise: Sampler {
             try trace?.record(StepTrace(step: step, positions: acceptedOrder, tokens: acceptedOrder.map { samples[$0] },
                                         scores: acceptedOrder.map { -entropy[$0] }, canvas: canvas))
             step += 1
-            if stable, entropy.reduce(0, +) / Double(length) < (config.confidenceThreshold ?? 0.005) { break }
+            if stable, entropy.reduce(0, +) / Double(length) < config.resolvedConfidenceThreshold { break }
         }
         return Generation(tokens: argmax, forwardPasses: passes, steps: step, commitStep: commitStep)
     }

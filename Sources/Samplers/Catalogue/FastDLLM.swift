@@ -5,26 +5,50 @@
 // candidate when only it fails its bound.
 import DiffusionCore
 
-/// Fast-dLLM's parameters besides the loop options: the proposal temperature and the rule's constant.
-public struct FastDLLMParameters: SamplerConfig, Equatable {
+/// Fast-dLLM threshold decoding's parameters besides the loop options.
+public struct FastDLLMThresholdParameters: SamplerConfig, Equatable {
+    public static let defaultTemperature = 0.0
+    public static let defaultThreshold = 0.9
+
     public var temperature: Double?
     public var threshold: Double?
-    public var factor: Double?
 
     public init() {}
-    public init(temperature: Double? = nil, threshold: Double? = nil, factor: Double? = nil) {
-        (self.temperature, self.threshold, self.factor) = (temperature, threshold, factor)
+    public init(temperature: Double? = nil, threshold: Double? = nil) {
+        (self.temperature, self.threshold) = (temperature, threshold)
     }
 
     public static let parameters = [
-        SamplerParameter("temperature", "0", "Gumbel-max temperature of the proposals (0 = argmax)"),
-        SamplerParameter("threshold", "0.9", "fast_dllm_threshold: commit every proposal with confidence ≥ threshold"),
-        SamplerParameter("factor", "1", "fast_dllm_factor: commit the longest prefix with c(j) ≥ 1 - factor/(j+1)"),
+        SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (0 = argmax)"),
+        SamplerParameter("threshold", "\(defaultThreshold)", "commit every proposal with confidence ≥ threshold (at least the best one)"),
     ]
 
     public func validate() throws {
         if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
         if let threshold { try require(threshold >= 0 && threshold <= 1, "threshold must be in [0, 1], got \(threshold)") }
+    }
+}
+
+/// Fast-dLLM factor decoding's parameters besides the loop options.
+public struct FastDLLMFactorParameters: SamplerConfig, Equatable {
+    public static let defaultTemperature = 0.0
+    public static let defaultFactor = 1.0
+
+    public var temperature: Double?
+    public var factor: Double?
+
+    public init() {}
+    public init(temperature: Double? = nil, factor: Double? = nil) {
+        (self.temperature, self.factor) = (temperature, factor)
+    }
+
+    public static let parameters = [
+        SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (0 = argmax)"),
+        SamplerParameter("factor", "\(defaultFactor)", "commit the longest confidence-sorted prefix with c(j) ≥ 1 - factor/(j+1)"),
+    ]
+
+    public func validate() throws {
+        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
         if let factor { try require(factor > 0 && factor.isFinite, "factor must be positive, got \(factor)") }
     }
 }
@@ -36,11 +60,11 @@ public struct FastDLLMThreshold: LoopSampler {
     public static let about = SamplerAbout(
         summary: "Fast-dLLM: commit all proposals with confidence >= threshold (at least one) until the block is full",
         source: "Wu et al. 2025, arXiv 2505.22618; NVlabs/Fast-dLLM llada/generate.py: get_transfer_index")
-    public let config: WithLoop<FastDLLMParameters>
-    public init(_ config: WithLoop<FastDLLMParameters>) throws { try config.validate(); self.config = config }
-    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? 0) }
+    public let config: WithLoop<FastDLLMThresholdParameters>
+    public init(_ config: WithLoop<FastDLLMThresholdParameters>) throws { try config.validate(); self.config = config }
+    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? FastDLLMThresholdParameters.defaultTemperature) }
     public var score: ProbabilityScore { ProbabilityScore() }
-    public var rule: ThresholdRule { ThresholdRule(threshold: config.own.threshold ?? 0.9) }
+    public var rule: ThresholdRule { ThresholdRule(threshold: config.own.threshold ?? FastDLLMThresholdParameters.defaultThreshold) }
 }
 
 /// Fast-dLLM factor decoding: the longest confidence-sorted prefix with c(j) ≥ 1 − f/(j+1).
@@ -49,9 +73,9 @@ public struct FastDLLMFactor: LoopSampler {
     public static let about = SamplerAbout(
         summary: "Fast-dLLM: commit the longest confidence-sorted prefix with c(j) >= 1 - f/(j+1)",
         source: "Wu et al. 2025, arXiv 2505.22618 (Thm 1); NVlabs/Fast-dLLM llada/generate.py: get_transfer_index_dynamic")
-    public let config: WithLoop<FastDLLMParameters>
-    public init(_ config: WithLoop<FastDLLMParameters>) throws { try config.validate(); self.config = config }
-    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? 0) }
+    public let config: WithLoop<FastDLLMFactorParameters>
+    public init(_ config: WithLoop<FastDLLMFactorParameters>) throws { try config.validate(); self.config = config }
+    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? FastDLLMFactorParameters.defaultTemperature) }
     public var score: ProbabilityScore { ProbabilityScore() }
-    public var rule: FactorRule { FactorRule(factor: config.own.factor ?? 1) }
+    public var rule: FactorRule { FactorRule(factor: config.own.factor ?? FastDLLMFactorParameters.defaultFactor) }
 }

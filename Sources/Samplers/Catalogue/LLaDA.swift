@@ -8,19 +8,21 @@ import DiffusionCore
 
 /// LLaDA's parameters besides the loop options (blocks, CFG, EOS).
 public struct LLaDAParameters: SamplerConfig, Equatable {
+    public static let defaultTemperature = 0.0
+
     /// Gumbel-max temperature (Float64 noise); 0 = argmax.
     public var temperature: Double?
 
     public init() {}
     public init(temperature: Double?) { self.temperature = temperature }
 
-    public static let parameters = [SamplerParameter("temperature", "0", "Gumbel-max temperature, Float64 noise (0 = argmax)")]
+    public static let parameters = [SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature, Float64 noise (0 = argmax)")]
 
     public func validate() throws {
         if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
     }
 
-    var pick: GumbelPick { GumbelPick(temperature: temperature ?? 0) }
+    var pick: GumbelPick { GumbelPick(temperature: temperature ?? Self.defaultTemperature) }
 }
 
 /// LLaDA `remasking='low_confidence'`: per block, the uniform count of the most probable proposals.

@@ -8,8 +8,12 @@
 // exact hitting times (t_k = t_{k+1}·u^{1/k}) would not change the tokens and are not computed.
 import DiffusionCore
 
-/// MDLM's parameters besides the loop options.
+/// MDLM ancestral sampling's parameters besides the loop options.
 public struct MDLMParameters: SamplerConfig, Equatable {
+    public static let defaultTemperature = 1.0
+    public static let defaultSchedule = AlphaSchedule.Shape.loglinear
+    public static let defaultEps = 1e-3
+
     public var temperature: Double?
     public var schedule: AlphaSchedule.Shape?
     public var eps: Double?
@@ -20,14 +24,32 @@ public struct MDLMParameters: SamplerConfig, Equatable {
     }
 
     public static let parameters = [
-        SamplerParameter("temperature", "1", "Gumbel-max temperature of the proposals (1 = sample p_theta)"),
-        SamplerParameter("schedule", "loglinear", "noise schedule: linear, loglinear or cosine (mdlm_ancestral)"),
-        SamplerParameter("eps", "0.001", "last time of the grid linspace(1, eps, steps+1) (mdlm_ancestral)"),
+        SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (1 = sample p_theta)"),
+        SamplerParameter("schedule", defaultSchedule.rawValue, "noise schedule: linear, loglinear or cosine"),
+        SamplerParameter("eps", "\(defaultEps)", "last time of the grid linspace(1, eps, steps+1)"),
     ]
 
     public func validate() throws {
         if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
         if let eps { try require(eps > 0 && eps < 1, "eps must be in (0, 1), got \(eps)") }
+    }
+}
+
+/// The first-hitting sampler's parameters besides the loop options (it has no time grid).
+public struct FirstHittingParameters: SamplerConfig, Equatable {
+    public static let defaultTemperature = 1.0
+
+    public var temperature: Double?
+
+    public init() {}
+    public init(temperature: Double?) { self.temperature = temperature }
+
+    public static let parameters = [
+        SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (1 = sample p_theta)"),
+    ]
+
+    public func validate() throws {
+        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
     }
 }
 
@@ -41,10 +63,11 @@ public struct MDLMAncestral: LoopSampler {
         source: "Sahoo et al. 2024, arXiv 2406.07524; kuleshov-group/mdlm diffusion.py: _ddpm_caching_update")
     public let config: WithLoop<MDLMParameters>
     public init(_ config: WithLoop<MDLMParameters>) throws { try config.validate(); self.config = config }
-    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? 1) }
+    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? MDLMParameters.defaultTemperature) }
     public var score: ProbabilityScore { ProbabilityScore() }
     public var rule: IndependentUnmasking {
-        IndependentUnmasking(schedule: AlphaSchedule(config.own.schedule ?? .loglinear, eps: config.own.eps ?? 1e-3))
+        IndependentUnmasking(schedule: AlphaSchedule(config.own.schedule ?? MDLMParameters.defaultSchedule,
+                                                     eps: config.own.eps ?? MDLMParameters.defaultEps))
     }
 }
 
@@ -54,9 +77,9 @@ public struct MDLMFirstHitting: LoopSampler {
     public static let about = SamplerAbout(
         summary: "First-hitting: reveal one uniformly random masked position per forward pass",
         source: "Zheng et al. 2024, arXiv 2409.02908 (first-hitting sampler)")
-    public let config: WithLoop<MDLMParameters>
-    public init(_ config: WithLoop<MDLMParameters>) throws { try config.validate(); self.config = config }
-    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? 1) }
+    public let config: WithLoop<FirstHittingParameters>
+    public init(_ config: WithLoop<FirstHittingParameters>) throws { try config.validate(); self.config = config }
+    public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? FirstHittingParameters.defaultTemperature) }
     public var score: RandomScore { RandomScore() }
     public var rule: OnePerStep { OnePerStep() }
 }

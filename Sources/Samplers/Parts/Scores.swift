@@ -35,12 +35,26 @@ public struct RandomScore: ConfidenceScore {
     public func score(_ pick: RowPick, position: Int, rng: inout SeededGenerator) -> Double { rng.nextOpenUnitDouble() }
 }
 
-/// Probability weighted by exp(−λ·position): λ > 0 leans left to right (PC-Sampler's position prior).
+/// PC-Sampler's position-aware calibrated confidence (arXiv 2508.13021; `pc_sampler_function` in NEUIR/PC-Sampler
+/// `src/generate.py`): exp(−λ·j) · min(−p · ln(f(token) + 1e-9), α), with j the position's offset in its block and f the
+/// token's background frequency, so frequent ("trivial") tokens and late positions wait. λ = 0 drops the position prior;
+/// with uniform frequencies it is the position-weighted probability.
 public struct PositionWeightedScore: ConfidenceScore {
     public let lambda: Double
-    public init(lambda: Double) { self.lambda = lambda }
+    public let alpha: Double
+    /// Positions are offsets from the start of their block of this length (the whole canvas when it is one block).
+    public let blockLength: Int
+    /// −ln(f_v + 1e-9) per token id.
+    public let negativeLogFrequency: [Double]
+
+    public init(lambda: Double, alpha: Double, blockLength: Int, frequencies: [Double]) {
+        (self.lambda, self.alpha, self.blockLength) = (lambda, alpha, blockLength)
+        negativeLogFrequency = frequencies.map { -log($0 + 1e-9) }
+    }
+
     public func score(_ pick: RowPick, position: Int, rng: inout SeededGenerator) -> Double {
-        exp(-lambda * Double(position)) * pick.probability
+        let calibrated = min(pick.probability * negativeLogFrequency[pick.token], alpha)
+        return exp(-lambda * Double(position % blockLength)) * calibrated
     }
 }
 
