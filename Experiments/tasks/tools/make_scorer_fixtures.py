@@ -234,10 +234,11 @@ def countdown_items(d1):
     return items
 
 
-def sudoku_items(d1, path):
+def sudoku_items(d1):
     import csv
 
-    with open(os.path.join(path, "dataset", "4x4_test_sudoku.csv")) as f:
+    # The hand-written puzzles of the tests, in d1's CSV format.
+    with open(os.path.join(HERE, "..", "..", "..", "Tests", "TasksTests", "Fixtures", "data", "sudoku", "4x4_test_sudoku.csv")) as f:
         rows = list(csv.DictReader(f))[:5]
     items = []
     for row in rows:
@@ -279,7 +280,7 @@ def main():
         "math": math_items(),
         "multiple_choice": multiple_choice_items(),
         "countdown": countdown_items(d1),
-        "sudoku": sudoku_items(d1, args.d1),
+        "sudoku": sudoku_items(d1),
     }
     with open(args.output, "w") as f:
         json.dump(fixture, f, indent=1, ensure_ascii=False, sort_keys=True)

@@ -18,21 +18,31 @@ public struct CodeSandbox: Sendable {
 
     public init() {}
 
-    /// The command that runs `script` in the sandbox.
+    /// The command that runs `script` in the sandbox. As root, the program first drops to the `nobody` user
+    /// (`setpriv`): the kernel does not apply the process limit to root, and a fork bomb must hit it.
     func command(script: String) -> [String] {
-        [
+        let dropRoot = geteuid() == 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : []
+        return dropRoot + [
             "unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--kill-child", "--",
             "prlimit", "--as=\(memoryBytes)", "--nproc=\(processes)", "--cpu=\(Int(wallSeconds.rounded(.up)) + 1)",
             "--fsize=\(fileBytes)", "--nofile=64", "--",
-            "python3", "-I", "-B", script,
+            Self.python, "-I", "-B", script,
         ]
+    }
+
+    /// The interpreter: `DLAB_PYTHON`, else the system's `/usr/bin/python3` (readable by `nobody`, unlike a
+    /// per-user install), else `python3` on the PATH.
+    static var python: String {
+        if let path = ProcessInfo.processInfo.environment["DLAB_PYTHON"], !path.isEmpty { return path }
+        return FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
     }
 
     /// Whether this machine can create the namespaces, checked once per process.
     static let namespacesAvailable: Bool = {
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--", "true"]
+        probe.arguments = (geteuid() == 0 ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] : [])
+            + ["unshare", "--user", "--map-root-user", "--net", "--pid", "--fork", "--", "true"]
         probe.standardOutput = FileHandle.nullDevice
         probe.standardError = FileHandle.nullDevice
         do {
