@@ -56,7 +56,7 @@ public enum AnswerRegistry {
         D1CountdownExtractor.self, D1SudokuExtractor.self, WholeOutputExtractor.self, CodeBlockExtractor.self,
     ]
     public static let scorers: [any AnswerScorer.Type] = [
-        GSM8KExactMatch.self, MultipleChoiceExactMatch.self, MathEquivalence.self, CountdownExpressionScorer.self,
+        ExactMatch.self, GSM8KExactMatch.self, MultipleChoiceExactMatch.self, MathEquivalence.self, CountdownExpressionScorer.self,
         SudokuCellAccuracy.self, SudokuSolved.self, HumanEvalExecution.self, MBPPExecution.self,
     ]
 
