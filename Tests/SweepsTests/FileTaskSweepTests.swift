@@ -53,6 +53,10 @@ import Tasks
         }
         // The tiny model was trained on addition: most answers are right.
         #expect(rows.filter { $0.score == 1 }.count >= 3)
+        let named = try ResultsDatabase(spec.database).namedScoreAggregates()
+        #expect(named.map(\.name) == ["exact", "last-number"] && named.allSatisfy { $0.examples == 4 })
+        #expect(named[0].sum == rows.reduce(0) { $0 + $1.score })
+        #expect(formatNamedScoreTable(named).contains("last-number"))
 
         // A changed data file is a new task version: new runs, the old rows stay as they were.
         let changed = try String(contentsOf: folder.appendingPathComponent("data/sums.jsonl"), encoding: .utf8)
