@@ -4,7 +4,7 @@ import Testing
 @testable import Tasks
 
 /// Code tasks: the completion runs against the tests in a sandbox, only when allowed.
-struct CodeExecutionTests {
+@Suite(.serialized) struct CodeExecutionTests {
     func leftoverFolders() -> Int {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: FileManager.default.temporaryDirectory.path)) ?? []
         return names.filter { $0.hasPrefix("dlab-code-") }.count

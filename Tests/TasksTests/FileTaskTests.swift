@@ -1,4 +1,5 @@
 import Foundation
+import DiffusionCore
 import Testing
 
 @testable import Tasks
@@ -79,6 +80,28 @@ struct FileTaskTests {
         #expect(half.entries[1].value == 0 && half.entries[0].value > 0 && half.entries[0].value < 1)
     }
 
+    @Test("few-shot draws: k distinct indices, never the excluded one, the same for the same stream")
+    func shotDraw() {
+        for stream in 0 ..< 200 {
+            var rng = SeededGenerator(seed: 1234, stream: UInt64(stream))
+            let shots = FileBackedTask.draw(5, from: 9, excluding: stream % 9, rng: &rng)
+            #expect(shots.count == 5 && Set(shots).count == 5 && !shots.contains(stream % 9) && shots.allSatisfy { (0 ..< 9).contains($0) })
+            var again = SeededGenerator(seed: 1234, stream: UInt64(stream))
+            #expect(FileBackedTask.draw(5, from: 9, excluding: stream % 9, rng: &again) == shots)
+        }
+        var rng = SeededGenerator(seed: 1)
+        #expect(Set(FileBackedTask.draw(10, from: 4, excluding: 2, rng: &rng)) == [0, 1, 3])
+        #expect(FileBackedTask.draw(3, from: 0, excluding: nil, rng: &rng).isEmpty)
+    }
+
+    @Test("JSON values keep their types: text, integers, numbers, booleans, lists")
+    func jsonValues() throws {
+        let record = try #require(RecordFile.jsonLines(#"{"s": "x", "i": 18, "d": 2.5, "b": true, "n": null, "l": [1, "a"]}"#, file: "f").first)
+        #expect(record.fields["s"] == .string("x") && record.fields["i"] == .integer(18) && record.fields["d"] == .number(2.5))
+        #expect(record.fields["b"] == .bool(true) && record.fields["n"] == .null && record.fields["l"]?.list?.count == 2)
+        #expect(record.fields["i"]?.text == "18" && record.fields["d"]?.text == "2.5")
+    }
+
     @Test("the version hashes the definition and the data: changing either changes it")
     func version() throws {
         let folder = try FileTaskSupport.folder("gsm8k")
@@ -107,6 +130,8 @@ struct FileTaskTests {
         #expect(throws: UnknownTaskError(name: "gsm9k", known: TaskRegistry.names + ["gsm8k"])) {
             try TaskRegistry.task(named: "gsm9k", library: library)
         }
+        let renamed = try FileTaskSupport.folder("other", yaml: FileTaskErrorTests.minimal)
+        #expect(throws: TaskDefinitionError.self) { try TaskRegistry.task(named: "other", library: FileTaskLibrary(folder: renamed)) }
         let task = try FileTaskSupport.task("gsm8k")
         #expect(throws: ExampleRangeError(task: "gsm8k", split: .eval, index: 4, count: 4)) {
             try task.checkedExample(split: .eval, index: 4, seed: 0)

@@ -19,8 +19,9 @@ public struct FileBackedTask: EvaluationTask {
     /// Whether the experiment allows running the model's code (the definition may allow it too).
     public let allowCodeExecution: Bool
     let records: [Split: [Record]]
-    let prompts: [Split: [String]]
-    let promptIndex: [String: (Split, Int)]
+    let evalPrompts: [String]
+    /// Evaluation example of each prompt (the first, if two records give the same prompt).
+    let promptIndex: [String: Int]
 
     public var name: String { definition.name }
     public var stopStrings: [String] { definition.stop }
@@ -53,22 +54,19 @@ public struct FileBackedTask: EvaluationTask {
                 _ = try definition.target.render(row)
             }
         }
-        var prompts: [Split: [String]] = [:]
-        var promptIndex: [String: (Split, Int)] = [:]
-        for split in Split.allCases {
-            guard let rows = records[split] else { continue }
-            var rendered: [String] = []
-            rendered.reserveCapacity(rows.count)
-            for index in rows.indices {
-                let prompt = try Self.prompt(definition, records, split: split, index: index)
-                if promptIndex[prompt] == nil { promptIndex[prompt] = (split, index) }
-                rendered.append(prompt)
-            }
-            prompts[split] = rendered
+        // Evaluation prompts are rendered once (this also checks the template on every record); train prompts, only
+        // needed to show or export the train split, are rendered when asked for.
+        var evalPrompts: [String] = []
+        var promptIndex: [String: Int] = [:]
+        for index in records[.eval]?.indices ?? 0 ..< 0 {
+            let prompt = try Self.prompt(definition, records, split: .eval, index: index)
+            if promptIndex[prompt] == nil { promptIndex[prompt] = index }
+            evalPrompts.append(prompt)
         }
-        self.prompts = prompts
+        for row in records[.train] ?? [] { _ = try definition.template.render(row) }
+        self.evalPrompts = evalPrompts
         self.promptIndex = promptIndex
-        promptLength = prompts[.eval]?.map(\.count).max() ?? 0
+        promptLength = evalPrompts.map(\.count).max() ?? 0
         let shots = definition.shots > 0 ? ", \(definition.shots)-shot" : ""
         let scoreNames = definition.scores.map(\.name).joined(separator: " + ")
         summary = (definition.description.isEmpty ? "file-backed task" : definition.description)
@@ -84,10 +82,7 @@ public struct FileBackedTask: EvaluationTask {
             let exclude = split == .train ? index : nil
             var rng = SeededGenerator(seed: definition.shotSeed ^ (split == .eval ? 0x5EED_E7A1_0000_0001 : 0),
                                       stream: UInt64(index))
-            var candidates = Array(pool.indices.filter { $0 != exclude })
-            let count = min(definition.shots, candidates.count)
-            for k in 0 ..< count { candidates.swapAt(k, k + rng.nextInt(below: candidates.count - k)) }
-            for shot in candidates.prefix(count) {
+            for shot in draw(definition.shots, from: pool.count, excluding: exclude, rng: &rng) {
                 text += try definition.template.render(pool[shot]) + definition.targetDelimiter
                     + definition.target.render(pool[shot]) + definition.shotSeparator
             }
@@ -95,23 +90,43 @@ public struct FileBackedTask: EvaluationTask {
         return text + (try definition.template.render(rows[index]))
     }
 
+    /// `k` distinct indices of 0..<n (without `excluded`): the first k steps of a Fisher–Yates shuffle of the
+    /// candidates, with the swapped entries in a dictionary so a draw costs O(k), not O(n).
+    static func draw(_ k: Int, from n: Int, excluding excluded: Int?, rng: inout SeededGenerator) -> [Int] {
+        let count = n - (excluded.map { (0 ..< n).contains($0) ? 1 : 0 } ?? 0)
+        // Candidate i is pool index i, or i + 1 from the excluded index on.
+        func candidate(_ i: Int) -> Int { excluded.map { i >= $0 ? i + 1 : i } ?? i }
+        var swapped: [Int: Int] = [:]
+        var chosen: [Int] = []
+        for position in 0 ..< min(k, count) {
+            let other = position + rng.nextInt(below: count - position)
+            let (atPosition, atOther) = (swapped[position] ?? position, swapped[other] ?? other)
+            swapped[other] = atPosition
+            swapped[position] = atOther
+            chosen.append(candidate(atOther))
+        }
+        return chosen
+    }
+
     public func exampleCount(split: Split) -> Int? { records[split]?.count ?? 0 }
 
     /// Example `index` of `split` (the seed does not change a file's examples). Outside the file: an empty example;
     /// callers check `exampleCount(split:)` first (`checkedExample` does).
     public func example(split: Split, index: Int, seed: UInt64) -> TaskExample {
-        guard let rows = records[split], rows.indices.contains(index), let prompt = prompts[split]?[index] else {
+        guard let rows = records[split], rows.indices.contains(index),
+            let prompt = split == .eval ? evalPrompts[safe: index] : try? Self.prompt(definition, records, split: split, index: index)
+        else {
             return TaskExample(task: name, version: version, split: split, index: index, prompt: "", answer: "")
         }
         let answer = (try? definition.target.render(rows[index])) ?? ""
         return TaskExample(task: name, version: version, split: split, index: index, prompt: prompt, answer: answer)
     }
 
-    /// The main score of `output` for the example whose prompt is `prompt` (0 for an unknown prompt, or when the
+    /// The main score of `output` for the evaluation example whose prompt is `prompt` (0 for an unknown prompt, or when the
     /// scorer cannot run, e.g. code execution not allowed).
     public func score(prompt: String, output: String) -> Double {
-        guard let (split, index) = promptIndex[prompt] else { return 0 }
-        return (try? scores(of: example(split: split, index: index, seed: 0), output: output).primary) ?? 0
+        guard let index = promptIndex[prompt] else { return 0 }
+        return (try? scores(of: example(split: .eval, index: index, seed: 0), output: output).primary) ?? 0
     }
 
     /// Every score of the definition: the output is cut at the first stop string, then each extractor and scorer runs.

@@ -46,6 +46,12 @@ extension TaskRegistry {
         guard let file = library.definitionFile(for: name, relativeTo: base) else {
             throw UnknownTaskError(name: name, known: names + library.names)
         }
-        return try FileBackedTask(definition: TaskDefinition(contentsOf: file), allowCodeExecution: allowCodeExecution)
+        let definition = try TaskDefinition(contentsOf: file)
+        // Results record the definition's name: a file found as NAME.yaml must also call itself NAME.
+        guard definition.name == file.deletingPathExtension().lastPathComponent else {
+            throw TaskDefinitionError(file: file.path, line: nil, key: "name",
+                                      message: "the definition is named '\(definition.name)'; name it as its file, '\(file.deletingPathExtension().lastPathComponent)'")
+        }
+        return try FileBackedTask(definition: definition, allowCodeExecution: allowCodeExecution)
     }
 }

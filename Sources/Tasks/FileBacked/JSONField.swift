@@ -13,8 +13,11 @@ public enum JSONField: Equatable, Sendable, Decodable {
     case object([String: JSONField])
 
     public init(from decoder: Decoder) throws {
+        // Most benchmark fields are text, so strings are tried first (each failed attempt throws, which costs).
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
+        if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if container.decodeNil() {
             self = .null
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
@@ -22,8 +25,6 @@ public enum JSONField: Equatable, Sendable, Decodable {
             self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
         } else if let value = try? container.decode([JSONField].self) {
             self = .array(value)
         } else {
