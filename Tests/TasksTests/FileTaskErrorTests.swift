@@ -99,6 +99,20 @@ struct FileTaskErrorTests {
         #expect(text.contains("4x4_test_sudoku.csv:3: 1 fields, the header has 2"), "\(text)")
     }
 
+    @Test("hostile Countdown answers fail without exhausting the stack")
+    func deepExpressions() {
+        let input = ScoringInput(reference: "3", record: Record(fields: ["numbers": .string("1,2"), "target": .string("3")], origin: "t"))
+        let scorer = CountdownExpressionScorer()
+        #expect(scorer.score(String(repeating: "(", count: 100_000) + "1+2" + String(repeating: ")", count: 100_000), input) == 0)
+        #expect(scorer.score(String(repeating: "-", count: 100_000) + "1+2", input) == 0)
+        #expect(scorer.score("2**" + String(repeating: "-", count: 50_000) + "1+1", input) == 0)
+        #expect(scorer.score("((1+2))", input) == 1)
+        #expect(PythonArithmetic.evaluate("--1") == 1 && PythonArithmetic.evaluate("2**-1") == 0.5 && PythonArithmetic.evaluate("-2**2") == -4)
+        #expect(PythonArithmetic.evaluate("7//2") == 3 && PythonArithmetic.evaluate("-7//2") == -4 && PythonArithmetic.evaluate("1/0") == nil)
+        #expect(PythonArithmetic.evaluate("05") == nil && PythonArithmetic.evaluate("00") == 0 && PythonArithmetic.evaluate("05.5") == 5.5)
+        #expect(PythonArithmetic.evaluate("2(3)") == nil && PythonArithmetic.evaluate("1 2") == nil && PythonArithmetic.evaluate(".") == nil)
+    }
+
     @Test("the CSV reader handles quotes and CR LF; the JSONL reader CR LF and blank lines")
     func readers() throws {
         let rows = try RecordFile.csvRows("a,b\r\n\"x, \"\"y\"\"\",2\r\n", file: "f.csv")

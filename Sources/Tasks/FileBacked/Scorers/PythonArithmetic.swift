@@ -36,6 +36,7 @@ enum PythonArithmetic {
                 i += 1
             case "(":
                 depth += 1
+                guard depth <= 200 else { return nil }  // CPython: "too many nested parentheses"
                 tokens.append(.open)
                 i += 1
             case ")":
@@ -87,6 +88,9 @@ enum PythonArithmetic {
     struct Parser {
         let tokens: [Token]
         var position = 0
+        /// Nesting of unary signs and powers: a bound keeps a hostile input from exhausting the stack (CPython
+        /// gives up too, with a RecursionError or a "too complex" SyntaxError, both a failed evaluation for d1).
+        var nesting = 0
 
         mutating func next() -> Token? {
             guard position < tokens.count else { return nil }
@@ -125,6 +129,9 @@ enum PythonArithmetic {
         }
 
         mutating func factor() -> Double? {
+            nesting += 1
+            defer { nesting -= 1 }
+            guard nesting <= 1000 else { return nil }
             if case .op(let op)? = peek, op == "+" || op == "-" {
                 position += 1
                 guard let value = factor() else { return nil }
