@@ -37,6 +37,14 @@ public struct CodeSandbox: Sendable {
         return FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
     }
 
+    /// Whether the interpreter is there (an absolute path, or a name on the PATH).
+    static var interpreterExists: Bool {
+        let python = Self.python
+        if python.hasPrefix("/") { return FileManager.default.isExecutableFile(atPath: python) }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(python)") }
+    }
+
     /// Whether this machine can create the namespaces, checked once per process.
     static let namespacesAvailable: Bool = {
         let probe = Process()
@@ -59,6 +67,7 @@ public struct CodeSandbox: Sendable {
     public func passes(_ program: String, allowed: Bool) throws -> Bool {
         guard allowed else { throw CodeExecutionError.notAllowed }
         guard Self.namespacesAvailable else { throw CodeExecutionError.noSandbox }
+        guard Self.interpreterExists else { throw CodeExecutionError.noInterpreter(Self.python) }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlab-code-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
@@ -101,6 +110,7 @@ public struct CodeSandbox: Sendable {
 public enum CodeExecutionError: Error, CustomStringConvertible, Equatable {
     case notAllowed
     case noSandbox
+    case noInterpreter(String)
     case io(String)
 
     public var description: String {
@@ -109,6 +119,8 @@ public enum CodeExecutionError: Error, CustomStringConvertible, Equatable {
             return "this task executes the model's code: set allow_code_execution: true in the experiment file (or the task definition), or pass --allow-code-execution"
         case .noSandbox:
             return "cannot create a network namespace here (unshare --user --net failed), so the model's code is not run; use a machine that allows unprivileged user namespaces"
+        case .noInterpreter(let python):
+            return "no Python interpreter at '\(python)' to run the model's code; install python3 or set DLAB_PYTHON"
         case .io(let message):
             return "code execution: \(message)"
         }
