@@ -133,7 +133,7 @@ public struct SweepRunner {
                                   stream: UInt64(index) << 20 | UInt64(repeatIndex))
         let counter = CountingDenoiser(folder.denoiser)
         let start = ContinuousClock.now
-        let generation = try run.sampler.sampler.generate(prompt, run.generationLength, run.stepBudget, counter, &rng)
+        let generation = try generateAnswer(run, prompt: prompt, denoiser: counter, tokenizer: tokenizer, rng: &rng)
         let wall = seconds(since: start)
         let output = tokenizer.decode(generation.tokens, skipSpecial: true)
         let nfe = counter.forwardPasses

@@ -71,6 +71,30 @@ import Tasks
         #expect(all.count == 8 && Set(all.map(\.taskVersion)).count == 2)
     }
 
+    @Test func canvasAfterCanvasUntilAStopString() throws {
+        let folder = try experiment()
+        let definition = folder.appendingPathComponent("tasks/sums.yaml")
+        // The task generates up to 15 tokens in canvases of 5 (the spec's generation_length); any digit stops it.
+        try (try String(contentsOf: definition, encoding: .utf8))
+            .replacingOccurrences(of: "generation_length: 5", with: "generation_length: 15\nstop: [\"0\", \"1\", \"2\", \"3\", \"4\", \"5\", \"6\", \"7\", \"8\", \"9\"]")
+            .write(to: definition, atomically: true, encoding: .utf8)
+        let specFile = folder.appendingPathComponent("filetask.yaml")
+        try (try String(contentsOf: specFile, encoding: .utf8)).replacingOccurrences(of: "steps: [5]", with: "steps: [5]\ngeneration_length: 5")
+            .write(to: specFile, atomically: true, encoding: .utf8)
+        let spec = try ExperimentSpec(contentsOf: specFile)
+        var runner = SweepRunner(spec: spec, database: try ResultsDatabase(spec.database))
+        runner.gitCommit = "test"
+        try runner.run()
+        let rows = try ResultsDatabase(spec.database).allResults()
+        #expect(rows.count == 4 && rows.filter { $0.output.contains(where: \.isNumber) }.count >= 3)
+        for row in rows where row.output.contains(where: \.isNumber) {
+            // A digit in the first canvas: no second canvas, 5 steps of one canvas.
+            #expect(row.commitSteps.count == 5 && row.nfe == 5, "\(row.output)")
+        }
+        // The stop string cuts the scored text: everything from the first digit on is gone, so nothing is right.
+        #expect(rows.allSatisfy { $0.score == 0 })
+    }
+
     @Test func specErrorsNameTheTaskEntry() throws {
         let folder = try experiment()
         let specFile = folder.appendingPathComponent("filetask.yaml")
