@@ -30,7 +30,15 @@ struct TasksCommand: ParsableCommand {
             for file in library.definitionFiles {
                 let name = file.deletingPathExtension().lastPathComponent.padding(toLength: width, withPad: " ", startingAt: 0)
                 do {
-                    let task = try FileBackedTask(definition: TaskDefinition(contentsOf: file))
+                    let definition = try TaskDefinition(contentsOf: file)
+                    let here = FileManager.default.currentDirectoryPath + "/"
+                    let missing = definition.data.values.map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }.sorted()
+                        .map { $0.hasPrefix(here) ? String($0.dropFirst(here.count)) : $0 }
+                    guard missing.isEmpty else {
+                        print("\(name)  \("-".padding(toLength: 7, withPad: " ", startingAt: 0))  (data not here: \(missing.joined(separator: ", ")); see \(library.folder.relativePath)/data/README.md)")
+                        continue
+                    }
+                    let task = try FileBackedTask(definition: definition)
                     print("\(name)  \(pad(task.version, 7))  \(pad(task.promptLength, 6))  \(pad(task.answerLength, 6))  \(task.summary)")
                 } catch {
                     print("\(name)  \("-".padding(toLength: 7, withPad: " ", startingAt: 0))  (not loadable: \(error))")
