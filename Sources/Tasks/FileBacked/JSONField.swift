@@ -51,7 +51,9 @@ public enum JSONField: Equatable, Sendable, Decodable {
     /// As JSON (strings quoted).
     var json: String {
         if case .string(let value) = self {
-            let data = (try? JSONEncoder().encode(value)) ?? Data()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            let data = (try? encoder.encode(value)) ?? Data()
             return String(decoding: data, as: UTF8.self)
         }
         return text

@@ -14,10 +14,6 @@ struct PythonRegex: @unchecked Sendable {
         }
     }
 
-    init(validating pattern: String) throws {
-        regex = try NSRegularExpression(pattern: pattern)
-    }
-
     /// `re.findall`: per match, the whole match (no groups), the one group, or every group ("" when it did not take part).
     func findAll(_ text: String) -> [[String]] {
         let ns = text as NSString
