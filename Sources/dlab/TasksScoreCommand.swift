@@ -37,7 +37,8 @@ struct TasksScoreCommand: ParsableCommand {
         let (records, _) = try RecordFile.read(URL(fileURLWithPath: predictions), format: .jsonl)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var sums = [Double](repeating: 0, count: task.definition.scores.count)
+        // Every line is checked before anything is scored, so a bad file prints no partial results.
+        var inputs: [(index: Int, output: String, input: ScoringInput)] = []
         for (position, record) in records.enumerated() {
             guard let output = (record.fields["output"] ?? record.fields["generation"]).flatMap(Self.text) else {
                 throw ValidationError("\(record.origin): no text under \"output\" (or \"generation\")")
@@ -47,12 +48,14 @@ struct TasksScoreCommand: ParsableCommand {
                 guard let number = Int(value.text) else { throw ValidationError("\(record.origin): \"index\" must be a whole number, got \(value.text)") }
                 index = number
             }
-            let input: ScoringInput
             do {
-                input = try task.scoringInput(split: split, index: index)
+                inputs.append((index, output, try task.scoringInput(split: split, index: index)))
             } catch {
                 throw ValidationError("\(record.origin): \(error)")
             }
+        }
+        var sums = [Double](repeating: 0, count: task.definition.scores.count)
+        for (index, output, input) in inputs {
             let scores = try task.score(output: output, input: input)
             for (k, entry) in scores.entries.enumerated() { sums[k] += entry.value }
             let line = PredictionLine(index: index, scores: Dictionary(uniqueKeysWithValues: scores.entries.map { ($0.name, $0.value) }),

@@ -157,6 +157,16 @@ import Tasks
         let lines = scored.output.split(separator: "\n")
         #expect(scored.status == 0 && lines.count == 3, "\(scored.output)")
         #expect(lines.last?.contains(#""mean":{"exact":0.5,"last-number":0.5}"#) == true, "\(scored.output)")
+        // Bad predictions: the line is named, the exit status is not 0, and no line is scored.
+        try "{\"output\": \"11512\"}\n{\"index\": 9, \"output\": \"1\"}\n".write(to: predictions, atomically: true, encoding: .utf8)
+        let bad = try dlab(["tasks", "score", "sums", "--predictions", predictions.path])
+        #expect(bad.status != 0 && bad.output.contains("predictions.jsonl:2: task 'sums' has 4 eval examples"), "\(bad.output)")
+        #expect(!bad.output.contains("\"scores\""), "\(bad.output)")
+        try "{\"output\": \"11512\"}\n{\"output\": \"1\"\n".write(to: predictions, atomically: true, encoding: .utf8)
+        let malformed = try dlab(["tasks", "score", "sums", "--predictions", predictions.path])
+        #expect(malformed.status != 0 && malformed.output.contains("predictions.jsonl:2: not a JSON object"), "\(malformed.output)")
+        let builtIn = try dlab(["tasks", "score", "addition", "--predictions", predictions.path])
+        #expect(builtIn.status != 0 && builtIn.output.contains("is a built-in task"), "\(builtIn.output)")
         let listed = try dlab(["tasks", "list"])
         #expect(listed.output.contains("sums "), "\(listed.output)")
     }
