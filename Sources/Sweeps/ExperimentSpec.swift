@@ -10,6 +10,7 @@ import Yams
 /// models: [models/tiny-llada-moe]        # folders, relative to this file
 /// tasks:
 ///   - {name: sudoku4, examples: 200, seed: 0}      # optional: split (eval), steps (overrides the list below)
+///   - {name: gsm8k, examples: 200}                 # a file-backed task: tasks/gsm8k.yaml beside this file (or a path)
 /// samplers:
 ///   - name: llada_low_confidence
 ///     parameters: {threshold: [0.7, 0.9]}  # a list is a grid axis
