@@ -282,9 +282,19 @@ def main():
         "countdown": countdown_items(d1),
         "sudoku": sudoku_items(d1),
     }
+    # One output per line: small, and a change shows as the lines that changed.
     with open(args.output, "w") as f:
-        json.dump(fixture, f, indent=1, ensure_ascii=False, sort_keys=True)
-        f.write("\n")
+        f.write("{\n")
+        for k, key in enumerate(sorted(fixture)):
+            value = fixture[key]
+            f.write(f" {json.dumps(key)}: ")
+            if isinstance(value, list):
+                lines = [json.dumps(item, ensure_ascii=False, sort_keys=True) for item in value]
+                f.write("[\n  " + ",\n  ".join(lines) + "\n ]")
+            else:
+                f.write(json.dumps(value, ensure_ascii=False, sort_keys=True))
+            f.write(",\n" if k + 1 < len(fixture) else "\n")
+        f.write("}\n")
     for key, items in fixture.items():
         if key != "source":
             scores = {k: sum(i[k]["score"] for i in items) for k in items[0] if isinstance(items[0][k], dict)}
