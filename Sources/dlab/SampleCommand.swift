@@ -79,6 +79,9 @@ struct SampleCommand: ParsableCommand {
             let evaluationTask = try TaskRegistry.task(named: name, library: .standard, allowCodeExecution: allowCodeExecution)
             guard let split = Split(rawValue: split) else { throw ValidationError("--split must be train or eval, got '\(split)'") }
             guard index >= 0 else { throw ValidationError("--index must be non-negative") }
+            if let file = evaluationTask as? FileBackedTask, file.definition.executesCode, !file.allowCodeExecution {
+                throw ValidationError("\(CodeExecutionError.notAllowed)")  // before generating, not after
+            }
             if let available = evaluationTask.exampleCount(split: split), index + count > available {
                 throw ValidationError("task '\(evaluationTask.name)' has \(available) \(split.rawValue) examples; --index \(index) --count \(count) asks for more")
             }
