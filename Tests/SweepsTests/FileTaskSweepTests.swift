@@ -167,6 +167,12 @@ import Tasks
         #expect(malformed.status != 0 && malformed.output.contains("predictions.jsonl:2: not a JSON object"), "\(malformed.output)")
         let builtIn = try dlab(["tasks", "score", "addition", "--predictions", predictions.path])
         #expect(builtIn.status != 0 && builtIn.output.contains("is a built-in task"), "\(builtIn.output)")
+        // A sweep on the task, then `dlab report`: the accuracy table and every named score.
+        let sweep = try dlab(["sweep", folder.appendingPathComponent("filetask.yaml").path, "--quiet"])
+        #expect(sweep.status == 0, "\(sweep.output)")
+        let report = try dlab(["report", folder.appendingPathComponent("filetask.yaml").path])
+        #expect(report.status == 0 && report.output.contains("Every score of tasks that report several")
+            && report.output.contains("last-number") && report.output.contains("exact"), "\(report.output)")
         let listed = try dlab(["tasks", "list"])
         #expect(listed.output.contains("sums "), "\(listed.output)")
     }
