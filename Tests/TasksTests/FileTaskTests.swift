@@ -6,7 +6,7 @@ import Testing
 
 /// The shipped task definitions on hand-written files in the benchmarks' exact formats.
 struct FileTaskTests {
-    @Test("every shipped definition parses", arguments: ["gsm8k", "math500", "mmlu", "countdown3", "sudoku4-d1", "humaneval", "mbpp"])
+    @Test("every shipped definition parses", arguments: ["gsm8k", "math500", "mmlu", "mmlu-cot", "countdown3", "sudoku4-d1", "humaneval", "mbpp"])
     func shippedDefinitionsParse(name: String) throws {
         let definition = try TaskDefinition(contentsOf: FileTaskSupport.definitions.appendingPathComponent("\(name).yaml"))
         #expect(definition.name == name)
@@ -61,6 +61,10 @@ struct FileTaskTests {
         #expect(capital.answer == "A")
         #expect(try mmlu.scores(of: capital, output: " A").entries.map(\.value) == [1, 0])
         #expect(try mmlu.scores(of: capital, output: " The answer is (A)").entries.map(\.value) == [0, 1])
+        let cot = try FileTaskSupport.task("mmlu-cot")
+        let capitalCoT = cot.example(split: .eval, index: 0, seed: 0)
+        #expect(capitalCoT.prompt.hasSuffix("(A) Paris (B) London (C) Berlin (D) Madrid\nA: Let's think step by step.") && capitalCoT.answer == "(A)")
+        #expect(try cot.scores(of: capitalCoT, output: " Paris is the capital. The answer is (A).\nQ: next").entries.map(\.value) == [1, 1])
         let film = mmlu.example(split: .eval, index: 1, seed: 0)
         #expect(try mmlu.scores(of: film, output: "guilty of romance").entries.map(\.value) == [0, 1])
 

@@ -21,7 +21,7 @@ struct ScorerAgreementTests {
     }
 
     struct ChoiceItem: Decodable {
-        var choices: [String], reference: String, output: String, generative: Extraction, regex: Extraction
+        var choices: [String], reference: String, output: String, generative: Extraction, regex: Extraction, strict: Extraction
     }
 
     struct CountdownItem: Decodable {
@@ -92,7 +92,7 @@ struct ScorerAgreementTests {
         #expect(fixture.math.contains { $0.score == 1 } && fixture.math.contains { $0.extracted == nil })
     }
 
-    @Test("multiple choice: mmlu generative filter and multi_choice_regex as the harness")
+    @Test("multiple choice: mmlu generative filter, flan strict-match and multi_choice_regex as the harness")
     func multipleChoice() throws {
         let fixture = try #require(Self.fixture)
         for item in fixture.multiple_choice {
@@ -103,6 +103,9 @@ struct ScorerAgreementTests {
             #expect(regex == item.regex.extracted, "regex \(item.output.debugDescription) \(item.choices)")
             #expect(MultipleChoiceExactMatch().score(first, input) == item.generative.score, "\(item.output.debugDescription)")
             #expect(MultipleChoiceExactMatch().score(regex, input) == item.regex.score, "\(item.output.debugDescription)")
+            let strict = MMLUFlanStrictExtractor().extract(item.output, input)
+            #expect(strict == item.strict.extracted, "flan strict \(item.output.debugDescription)")
+            #expect(MultipleChoiceExactMatch().score(strict, input) == item.strict.score, "\(item.output.debugDescription)")
         }
     }
 

@@ -8,7 +8,8 @@ adversarial) and records, per output, the extracted answer and the score:
   lm_eval/tasks/gsm8k/gsm8k.yaml (read from the installed package, not copied).
 - MATH: lm_eval/tasks/hendrycks_math/utils.py `last_boxed_only_string`, `remove_boxed`, `is_equiv`.
 - Multiple choice: the filters of lm_eval/tasks/mmlu/generative/_default_template_yaml and the
-  `multi_choice_regex` filter of mmlu/flan_cot_zeroshot, with `exact_match` (ignore case and punctuation).
+  `strict-match` and `flexible-extract` (`multi_choice_regex`) filters of mmlu/flan_cot_zeroshot, with
+  `exact_match` (ignore case and punctuation).
 - Countdown and Sudoku: d1's eval/parse_and_get_acc.py (`parse_countdown_answers`, `parse_sudoku_answers`).
 
 Usage (a venv outside the repository; d1 is not on PyPI, so point at a checkout of it):
@@ -162,7 +163,7 @@ MC_OUTPUTS = [
     " A", "B", "C.", "(D)", "b", " B\nC", "The answer is (B).", "", "\n", "B) because", "  C  ", "(A) or (C)",
     "answer: D", "Answer:B", "I choose (a)", "London", "guilty of romance", "It is Guilty.", "5", "(E)", "D!!",
     "The correct option is: C", "yes", "same", "École", "x y", "none", "A. Paris", "Answer: (C)",
-    "the answer: b",
+    "the answer: b", "So the answer is A.", "The answer: (C)\n", "The final answer: (D)!", "answer is", "The answer is B",
 ]
 
 
@@ -173,17 +174,20 @@ def multiple_choice_items():
     flexible = harness_yaml("mmlu/flan_cot_zeroshot/_mmlu_flan_cot_zeroshot_template_yaml")
     flexible_metric = flexible["metric_list"][0]
     flexible_filter = [f for f in flexible["filter_list"] if f["name"] == "flexible-extract"][0]["filter"]
+    strict_filter = [f for f in flexible["filter_list"] if f["name"] == "strict-match"][0]["filter"]
     items = []
     for doc in MC_DOCS:
         letter = "ABCD"[doc["answer"]]
         for output in MC_OUTPUTS:
             first = run_filters(generative_filter, output, doc)
             regex = run_filters(flexible_filter, output, doc)
+            strict = run_filters(strict_filter, output, doc)
             items.append({
                 "choices": doc["choices"], "reference": letter, "output": output,
                 "generative": {"extracted": first, "score": exact_match(first, letter, generative_metric)},
                 # The flan template's target is "(B)"; the exact match ignores the parentheses either way.
                 "regex": {"extracted": regex, "score": exact_match(regex, f"({letter})", flexible_metric)},
+                "strict": {"extracted": strict, "score": exact_match(strict, f"({letter})", flexible_metric)},
             })
     return items
 

@@ -52,7 +52,7 @@ extension AnswerScorer {
 public enum AnswerRegistry {
     public static let extractors: [any AnswerExtractor.Type] = [
         GSM8KStrictExtractor.self, GSM8KFlexibleExtractor.self, LastBoxedExtractor.self,
-        MMLUGenerativeExtractor.self, MultipleChoiceRegexExtractor.self,
+        MMLUGenerativeExtractor.self, MMLUFlanStrictExtractor.self, MultipleChoiceRegexExtractor.self,
         D1CountdownExtractor.self, D1SudokuExtractor.self, WholeOutputExtractor.self, CodeBlockExtractor.self,
     ]
     public static let scorers: [any AnswerScorer.Type] = [

@@ -12,6 +12,18 @@ public struct MMLUGenerativeExtractor: AnswerExtractor {
     }
 }
 
+/// `mmlu_flan_cot_zeroshot`'s `strict-match` (lm_eval/tasks/mmlu/flan_cot_zeroshot/_mmlu_flan_cot_zeroshot_template_yaml):
+/// what follows "The answer is ", "answer is ", "The answer: " or "The final answer: " up to the line's last
+/// character, first match; `[invalid]` without one.
+public struct MMLUFlanStrictExtractor: AnswerExtractor {
+    public static let name = "mmlu_flan_strict"
+    static let filter = HarnessRegexFilter(
+        regex: PythonRegex(#"((?<=The answer is )(.*)(?=.)|(?<=answer is )(.*)(?=.)|(?<=The answer: )(.*)(?=.)|(?<=The final answer: )(.*)(?=.))"#),
+        groupSelect: 0)
+    public init() {}
+    public func extract(_ output: String, _ input: ScoringInput) -> String? { Self.filter.apply(output) }
+}
+
 /// `multi_choice_regex` (lm_eval/filters/extraction.py, `MultiChoiceRegexFilter.apply`) with the pattern
 /// `(\([A-Z]\))`, `group_select: -1`, `ignore_case` and `ignore_punctuation`, as `mmlu_flan_cot_zeroshot`'s
 /// `flexible-extract` uses it: the last `(X)` in the response; else the last choice text found in the normalised
