@@ -38,7 +38,8 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         .target(name: "Samplers", dependencies: ["DiffusionCore"]),
-        .target(name: "Tasks", dependencies: ["DiffusionCore"]),
+        // Tasks reads task definitions (YAML) with Yams.
+        .target(name: "Tasks", dependencies: ["DiffusionCore", "Yams"]),
         // Researchers' own samplers: one Swift file each, registered in Registered.swift (README.md there).
         .target(
             name: "ExperimentSamplers",
@@ -74,7 +75,7 @@ let package = Package(
             dependencies: ["Samplers", "ExperimentSamplers", "DiffusionCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"]),
+        .testTarget(name: "TasksTests", dependencies: ["Tasks", "DiffusionCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PlottingTests", dependencies: ["Plotting", "Sweeps"]),
         .testTarget(name: "ProjectionTests", dependencies: ["Projection"]),
         // Depends on dlab so that `swift test` builds the executable the kill-and-resume test starts.

@@ -3,7 +3,8 @@ import DiffusionCore
 /// Generation longer than one canvas, block by block (DiffusionGemma's multi-canvas decoding; transformers'
 /// `generate` with `max_new_tokens` above the canvas length): each canvas is denoised with the prompt and every
 /// finished canvas as its prefix (which a block-diffusion model's encoder ingests into its cache), and generation
-/// stops after a canvas that holds an end-of-sequence token, or at `maxNewTokens`.
+/// stops after a canvas that holds an end-of-sequence token, after a canvas where `stop` says the text so far is done
+/// (a task's stop strings), or at `maxNewTokens`.
 public struct MultiCanvas: Sendable {
     public let canvasLength: Int
     public let maxNewTokens: Int
@@ -17,7 +18,7 @@ public struct MultiCanvas: Sendable {
 
     /// Runs `canvas(prefix, length)` once per canvas; the result holds every canvas's tokens, the forward passes and
     /// steps of all of them, and each position's commit step counted from the start of generation.
-    public func generate(prompt: [TokenID], endOfSequence: [TokenID],
+    public func generate(prompt: [TokenID], endOfSequence: [TokenID], stop: ([TokenID]) -> Bool = { _ in false },
                          canvas: (_ prefix: [TokenID], _ length: Int) throws -> Generation) throws -> Generation {
         var result = Generation(tokens: [], forwardPasses: 0, steps: 0, commitStep: [])
         while result.tokens.count < maxNewTokens {
@@ -28,7 +29,7 @@ public struct MultiCanvas: Sendable {
             result.tokens += block.tokens
             result.forwardPasses += block.forwardPasses
             result.steps += block.steps
-            if block.tokens.contains(where: endOfSequence.contains) { break }
+            if block.tokens.contains(where: endOfSequence.contains) || stop(result.tokens) { break }
         }
         return result
     }

@@ -30,6 +30,9 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// The task's reference answer (a task may accept others; `score` is the verifier's verdict).
     public var reference: String
     public var score: Double
+    /// Every score of a task that defines several (GSM8K strict-match and flexible-extract), as a JSON object
+    /// name → score; `score` is the first. nil for tasks with one score.
+    public var scores: String?
     /// Forward passes, as counted by `CountingDenoiser`.
     public var nfe: Int
     public var stepsRun: Int
@@ -52,7 +55,7 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
                 stepBudget: Int, seed: Int, repeatIndex: Int, generationLength: Int, blockLength: Int?,
                 prompt: String, output: String, reference: String, score: Double, nfe: Int, stepsRun: Int,
                 tokensPerForward: Double, wallSeconds: Double, commitSteps: [Int], gitCommit: String,
-                dlabVersion: String) {
+                dlabVersion: String, scores: String? = nil) {
         self.runKey = runKey
         self.experiment = experiment
         self.model = model
@@ -73,6 +76,7 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
         self.output = output
         self.reference = reference
         self.score = score
+        self.scores = scores
         self.nfe = nfe
         self.stepsRun = stepsRun
         self.tokensPerForward = tokensPerForward

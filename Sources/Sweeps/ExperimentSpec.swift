@@ -10,6 +10,7 @@ import Yams
 /// models: [models/tiny-llada-moe]        # folders, relative to this file
 /// tasks:
 ///   - {name: sudoku4, examples: 200, seed: 0}      # optional: split (eval), steps (overrides the list below)
+///   - {name: gsm8k, examples: 200}                 # a file-backed task: tasks/gsm8k.yaml beside this file (or a path)
 /// samplers:
 ///   - name: llada_low_confidence
 ///     parameters: {threshold: [0.7, 0.9]}  # a list is a grid axis
@@ -122,15 +123,11 @@ public struct ExperimentSpec: Sendable {
         guard !taskNodes.isEmpty else { throw reader.error(top["tasks"], key: "tasks", "the list is empty") }
         tasks = try taskNodes.enumerated().map { index, node in
             let key = "tasks[\(index)]"
-            let fields = try reader.mapping(node, key: key, allowed: ["name", "examples", "seed", "split", "steps"],
+            let fields = try reader.mapping(node, key: key, allowed: ["name", "examples", "seed", "split", "steps", "allow_code_execution"],
                                             required: ["name", "examples"])
             let name = try reader.string(fields["name"]!, key: "\(key).name")
-            let task: any EvaluationTask
-            do {
-                task = try TaskRegistry.task(named: name)
-            } catch {
-                throw reader.error(fields["name"], key: "\(key).name", "\(error)")
-            }
+            let allowCode = try fields["allow_code_execution"].map { try Self.bool($0, reader: reader, key: "\(key).allow_code_execution") } ?? false
+            let task = try Self.task(name, folder: folder, allowCodeExecution: allowCode, reader: reader, node: fields["name"], key: "\(key).name")
             var split = Split.eval
             if let node = fields["split"] {
                 let text = try reader.string(node, key: "\(key).split")
@@ -139,8 +136,12 @@ public struct ExperimentSpec: Sendable {
                 }
                 split = value
             }
+            let examples = try reader.positiveInt(fields["examples"]!, key: "\(key).examples")
+            if let available = task.exampleCount(split: split), examples > available {
+                throw reader.error(fields["examples"], key: "\(key).examples", "task '\(task.name)' has \(available) \(split.rawValue) examples, fewer than \(examples)")
+            }
             return TaskEntry(
-                task: task, examples: try reader.positiveInt(fields["examples"]!, key: "\(key).examples"),
+                task: task, examples: examples,
                 seed: try fields["seed"].map { try reader.int($0, key: "\(key).seed") } ?? 0, split: split,
                 steps: try fields["steps"].map { try reader.positiveInts($0, key: "\(key).steps") } ?? steps)
         }

@@ -64,6 +64,10 @@ public final class ResultsDatabase {
             }
             try db.create(index: "examples_by_series", on: "examples", columns: ["task", "sampler_config", "step_budget"])
         }
+        // Tasks with several scores per example (file-backed GSM8K: strict and flexible) store them all here.
+        migrator.registerMigration("examples v2: named scores") { db in
+            try db.alter(table: ExampleResult.databaseTableName) { table in table.add(column: "scores", .text) }
+        }
         return migrator
     }
 
@@ -71,7 +75,7 @@ public final class ResultsDatabase {
     public static let deterministicColumns = [
         "run_key", "experiment", "model", "task", "task_version", "split", "task_seed", "example_index", "sampler",
         "sampler_parameters", "sampler_config", "step_budget", "seed", "repeat_index", "generation_length",
-        "block_length", "prompt", "output", "reference", "score", "nfe", "steps_run", "tokens_per_forward",
+        "block_length", "prompt", "output", "reference", "score", "scores", "nfe", "steps_run", "tokens_per_forward",
         "commit_steps", "git_commit", "dlab_version",
     ]
 

@@ -133,20 +133,22 @@ public struct SweepRunner {
                                   stream: UInt64(index) << 20 | UInt64(repeatIndex))
         let counter = CountingDenoiser(folder.denoiser)
         let start = ContinuousClock.now
-        let generation = try run.sampler.sampler.generate(prompt, run.generationLength, run.stepBudget, counter, &rng)
+        let generation = try generateAnswer(run, prompt: prompt, denoiser: counter, tokenizer: tokenizer, rng: &rng)
         let wall = seconds(since: start)
         let output = tokenizer.decode(generation.tokens, skipSpecial: true)
         let nfe = counter.forwardPasses
+        let scores = try task.scores(of: example, output: output)
         return ExampleResult(
             runKey: run.key, experiment: spec.name, model: run.model.label, task: task.name, taskVersion: task.version,
             split: run.task.split.rawValue, taskSeed: run.task.seed, exampleIndex: index, sampler: run.sampler.name,
             samplerParameters: canonicalJSON(run.sampler.parameters), samplerConfig: run.sampler.label,
             stepBudget: run.stepBudget, seed: run.seed, repeatIndex: repeatIndex,
             generationLength: run.generationLength, blockLength: run.blockLength, prompt: example.prompt,
-            output: output, reference: example.answer, score: task.score(prompt: example.prompt, output: output),
+            output: output, reference: example.answer, score: scores.primary,
             nfe: nfe, stepsRun: generation.steps,
             tokensPerForward: nfe == 0 ? 0 : Double(generation.tokens.count) / Double(nfe), wallSeconds: wall,
-            commitSteps: generation.commitStep, gitCommit: gitCommit, dlabVersion: SourceVersion.diffusionLab)
+            commitSteps: generation.commitStep, gitCommit: gitCommit, dlabVersion: SourceVersion.diffusionLab,
+            scores: scores.entries.count > 1 ? scores.json : nil)
     }
 }
 

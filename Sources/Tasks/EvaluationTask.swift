@@ -33,6 +33,8 @@ public protocol EvaluationTask: Sendable {
     static var name: String { get }
     /// Bumped whenever the generator, the layout or the scorer changes; recorded with every result.
     var version: Int { get }
+    /// Registry key of this task: `Self.name` for a built-in task, the definition's name for a file-backed one.
+    var name: String { get }
     /// One line for `dlab tasks list`.
     var summary: String { get }
     /// Characters of every prompt (fixed layout).
@@ -43,4 +45,11 @@ public protocol EvaluationTask: Sendable {
     func example(split: Split, index: Int, seed: UInt64) -> TaskExample
     /// 1 if `output` is a correct answer to `prompt`, else 0 (strict: malformed output scores 0, never traps).
     func score(prompt: String, output: String) -> Double
+    /// Every score of `output` (file-backed tasks may define several, e.g. GSM8K strict and flexible); the first is
+    /// `score`. Defaults: see `TaskScores.swift`.
+    func scores(of example: TaskExample, output: String) throws -> TaskScores
+    /// Examples in `split`; nil for generated tasks (as many as asked).
+    func exampleCount(split: Split) -> Int?
+    /// Generation ends at the first of these strings (file-backed tasks; none for built-in ones).
+    var stopStrings: [String] { get }
 }

@@ -27,7 +27,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("param"), help: ArgumentHelp("A sampler parameter, repeatable: --param threshold=0.9 (none = default).", valueName: "key=value"))
     var parameters: [String] = []
 
-    @Option(help: "A built-in task (see `dlab tasks list`); its example gives the prompt and the canvas length.")
+    @Option(help: "A task (see `dlab tasks list`; file-backed ones by name or definition path); its example gives the prompt and the canvas length.")
     var task: String?
 
     @Option(help: "Index of the task example.")
@@ -58,6 +58,9 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("gen-length"), help: "Canvas length (default: the task's answer length).")
     var genLength: Int?
 
+    @Flag(name: .customLong("allow-code-execution"), help: "Run the generated code of a code task (sandboxed, see README).")
+    var allowCodeExecution = false
+
     @Flag(help: "Redraw the canvas live in the terminal at every step.")
     var visual = false
 
@@ -73,20 +76,35 @@ struct SampleCommand: ParsableCommand {
         guard count > 0 else { throw ValidationError("--count must be positive") }
         switch (task, prompt) {
         case (let name?, nil):
-            let evaluationTask = try TaskRegistry.task(named: name)
+            let evaluationTask = try TaskRegistry.task(named: name, library: .standard, allowCodeExecution: allowCodeExecution)
             guard let split = Split(rawValue: split) else { throw ValidationError("--split must be train or eval, got '\(split)'") }
             guard index >= 0 else { throw ValidationError("--index must be non-negative") }
+            if let file = evaluationTask as? FileBackedTask, file.definition.executesCode, !file.allowCodeExecution {
+                throw ValidationError("\(CodeExecutionError.notAllowed)")  // before generating, not after
+            }
+            if let available = evaluationTask.exampleCount(split: split), index + count > available {
+                throw ValidationError("task '\(evaluationTask.name)' has \(available) \(split.rawValue) examples; --index \(index) --count \(count) asks for more")
+            }
             let length = genLength ?? evaluationTask.answerLength
+            // A file-backed task's generation length is the total: block models fill it canvas after canvas.
+            let total = maxNewTokens ?? (evaluationTask is FileBackedTask ? evaluationTask.answerLength : length)
             var (correct, passes, seconds) = (0.0, 0, 0.0)
             for i in index ..< index + count {
-                let example = evaluationTask.example(split: split, index: i, seed: seed)
+                let example = try evaluationTask.checkedExample(split: split, index: i, seed: seed)
                 let result = try generate(sampler, example.prompt, length: length, steps: steps ?? length, stream: i,
-                                          folder: folder, tokenizer: tokenizer)
-                let score = evaluationTask.score(prompt: example.prompt, output: result.answer)
-                (correct, passes, seconds) = (correct + score, passes + result.generation.forwardPasses, seconds + result.seconds)
+                                          folder: folder, tokenizer: tokenizer, total: total, stops: evaluationTask.stopStrings)
+                let scores = try evaluationTask.scores(of: example, output: result.answer)
+                (correct, passes, seconds) = (correct + scores.primary, passes + result.generation.forwardPasses, seconds + result.seconds)
                 if count == 1 {
                     report(example.prompt, result)
-                    print("score:   \(score)  (reference answer \(example.answer))")
+                    if scores.entries.count == 1 && scores.entries[0].extracted == nil {
+                        print("score:   \(scores.primary)  (reference answer \(example.answer))")
+                    } else {
+                        for entry in scores.entries {
+                            print("score:   \(entry.value) \(entry.name)  (extracted \(entry.extracted.map { "'\($0)'" } ?? "nothing"))")
+                        }
+                        print("reference: \(example.answer)")
+                    }
                 }
             }
             if count > 1 {
@@ -122,13 +140,19 @@ struct SampleCommand: ParsableCommand {
     }
 
     private func generate(_ sampler: AnySampler, _ text: String, length: Int, steps: Int, stream: Int, folder: ModelFolder,
-                          tokenizer: HFTokenizer) throws -> (answer: String, generation: Generation, seconds: Double) {
+                          tokenizer: HFTokenizer, total: Int? = nil, stops: [String] = [])
+        throws -> (answer: String, generation: Generation, seconds: Double)
+    {
         let promptTokens = try tokenizer.encode(text)
         var rng = SeededGenerator(seed: samplerSeed, stream: UInt64(stream))
         let sink = visual ? VisualTrace(tokenizer: tokenizer, mask: folder.denoiser.specialTokens.mask, delay: visualDelay) : nil
-        let multiCanvas = try MultiCanvas(canvasLength: length, maxNewTokens: max(maxNewTokens ?? length, length))
+        let multiCanvas = try MultiCanvas(canvasLength: length, maxNewTokens: max(total ?? maxNewTokens ?? length, length))
+        // A task's stop string in the text so far ends generation after that canvas (the scorer cuts the text there).
+        let stopped: ([TokenID]) -> Bool = { tokens in
+            stops.isEmpty ? false : { text in stops.contains { !$0.isEmpty && text.contains($0) } }(tokenizer.decode(tokens, skipSpecial: true))
+        }
         let (generation, seconds) = try Stopwatch.measure {
-            try multiCanvas.generate(prompt: promptTokens, endOfSequence: folder.denoiser.specialTokens.endOfSequence) { prefix, canvas in
+            try multiCanvas.generate(prompt: promptTokens, endOfSequence: folder.denoiser.specialTokens.endOfSequence, stop: stopped) { prefix, canvas in
                 try sampler.run(prompt: prefix, length: canvas, steps: steps, denoiser: folder.denoiser, rng: &rng, trace: sink)
             }
         }

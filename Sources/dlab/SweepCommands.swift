@@ -74,6 +74,9 @@ struct ReportCommand: ParsableCommand {
         let aggregates = try database.aggregates()
         guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
+        // Tasks with several scores (GSM8K strict and flexible): each one, the first being the accuracy above.
+        let named = try database.namedScoreAggregates()
+        if !named.isEmpty { print("\nEvery score of tasks that report several:\n" + formatNamedScoreTable(named)) }
     }
 }
 

@@ -2,27 +2,47 @@ import ArgumentParser
 import Foundation
 import Tasks
 
-/// `dlab tasks`: list the built-in tasks, show examples, export training data as JSONL.
+/// `dlab tasks`: list the built-in and file-backed tasks, show examples, export them as JSONL, score predictions.
 ///
 /// The export feeds the training scripts of the tiny models, so the examples a model is trained on come from
 /// the same generators (and the same train/eval split) that the workbench evaluates with.
 struct TasksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
-        abstract: "List, show and export the built-in tasks.",
-        subcommands: [List.self, Show.self, Export.self]
+        abstract: "List, show and export the built-in and file-backed tasks; score predictions made elsewhere.",
+        subcommands: [List.self, Show.self, Export.self, TasksScoreCommand.self]
     )
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the built-in tasks.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the built-in tasks and the file-backed ones of Experiments/tasks (or $DLAB_TASKS).")
 
         func run() {
-            let width = TaskRegistry.names.map(\.count).max() ?? 0
+            let library = FileTaskLibrary.standard
+            let width = (TaskRegistry.names + library.names).map(\.count).max() ?? 0
             print("name".padding(toLength: width, withPad: " ", startingAt: 0) + "  version  prompt  answer  summary")
             for task in TaskRegistry.all {
                 let name = task.name.padding(toLength: width, withPad: " ", startingAt: 0)
                 let numbers = "\(pad(task.version, 7))  \(pad(task.promptLength, 6))  \(pad(task.answerLength, 6))"
                 print("\(name)  \(numbers)  \(task.summary)")
+            }
+            // File-backed tasks: the version hashes the data, so a task whose data is missing shows why instead.
+            for file in library.definitionFiles {
+                let name = file.deletingPathExtension().lastPathComponent.padding(toLength: width, withPad: " ", startingAt: 0)
+                do {
+                    let definition = try TaskDefinition(contentsOf: file)
+                    let here = FileManager.default.currentDirectoryPath + "/"
+                    let missing = definition.data.values.map(\.path).filter { !FileManager.default.fileExists(atPath: $0) }.sorted()
+                        .map { $0.hasPrefix(here) ? String($0.dropFirst(here.count)) : $0 }
+                    guard missing.isEmpty else {
+                        print("\(name)  \("-".padding(toLength: 7, withPad: " ", startingAt: 0))  (data not here: \(missing.joined(separator: ", ")); see \(library.folder.relativePath)/data/README.md)")
+                        continue
+                    }
+                    let task = try FileBackedTask(definition: definition)
+                    print("\(name)  \(pad(task.version, 7))  \(pad(task.promptLength, 6))  \(pad(task.answerLength, 6))  \(task.summary)")
+                } catch {
+                    print("\(name)  \("-".padding(toLength: 7, withPad: " ", startingAt: 0))  (not loadable: \(error))")
+                }
             }
         }
 
@@ -52,9 +72,18 @@ struct TasksCommand: ParsableCommand {
         }
 
         func run() throws {
-            let task = try TaskRegistry.task(named: name)
+            let task = try TaskRegistry.task(named: name, library: .standard)
             let split = try parseSplit(split)
             print("\(task.name) v\(task.version): \(task.summary)")
+            if let file = task as? FileBackedTask {
+                print("file-backed: \(file.exampleCount(split: split) ?? 0) \(split.rawValue) examples, generation length \(file.answerLength), stop strings \(file.stopStrings)")
+                let last = min(index + count, file.exampleCount(split: split) ?? 0)
+                for i in index ..< max(index, last) {
+                    let example = file.example(split: split, index: i, seed: seed)
+                    print("--- \(split.rawValue)[\(i)] prompt:\n\(example.prompt)\n--- reference: \(example.answer)")
+                }
+                return
+            }
             print("layout: prompt \(task.promptLength) chars, answer \(task.answerLength) chars")
             for example in task.examples(split: split, seed: seed, count: count, start: index) {
                 print("\(split.rawValue)[\(example.index)] seed \(seed): \(example.prompt) -> \(example.answer)")
@@ -91,8 +120,11 @@ struct TasksCommand: ParsableCommand {
         }
 
         func run() throws {
-            let task = try TaskRegistry.task(named: name)
+            let task = try TaskRegistry.task(named: name, library: .standard)
             let split = try parseSplit(split)
+            if let available = task.exampleCount(split: split), start + count > available {
+                throw ValidationError("task '\(task.name)' has \(available) \(split.rawValue) examples; --start \(start) --count \(count) asks for more")
+            }
             let sink: FileHandle
             if let output {
                 guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -121,7 +153,7 @@ struct TasksCommand: ParsableCommand {
 }
 
 /// The split named on the command line.
-private func parseSplit(_ text: String) throws -> Split {
+func parseSplit(_ text: String) throws -> Split {
     guard let split = Split(rawValue: text) else {
         throw ValidationError("unknown split '\(text)'; use train or eval.")
     }

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// One score of a task that reports several (GSM8K: strict-match and flexible-extract) at one point of a curve.
+public struct NamedScoreAggregate: Equatable, Sendable {
+    public var model: String
+    public var task: String
+    public var samplerConfig: String
+    public var stepBudget: Int
+    public var name: String
+    public var examples: Int
+    public var sum: Double
+
+    public var mean: Double { examples == 0 ? 0 : sum / Double(examples) }
+    public var interval: WilsonInterval { WilsonInterval(successes: sum, trials: examples) }
+}
+
+extension ResultsDatabase {
+    /// Every named score of the rows that store several (the `scores` column), per model, task, sampler
+    /// configuration and step budget, in the order the points and the names first appear.
+    public func namedScoreAggregates() throws -> [NamedScoreAggregate] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT model, task, sampler_config, step_budget, scores FROM examples
+                WHERE scores IS NOT NULL ORDER BY id
+                """)
+            var order: [String] = []
+            var points: [String: NamedScoreAggregate] = [:]
+            for row in rows {
+                let (model, task, config, step): (String, String, String, Int) =
+                    (row["model"], row["task"], row["sampler_config"], row["step_budget"])
+                let text: String = row["scores"]
+                guard let values = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) else { continue }
+                // The names in the order the task defines them (the stored object keeps that order).
+                let names = values.keys.sorted { (text.range(of: "\"\($0)\":")?.lowerBound ?? text.endIndex) < (text.range(of: "\"\($1)\":")?.lowerBound ?? text.endIndex) }
+                for name in names {
+                    let key = [model, task, config, String(step), name].joined(separator: "\u{1F}")
+                    if points[key] == nil {
+                        order.append(key)
+                        points[key] = NamedScoreAggregate(model: model, task: task, samplerConfig: config, stepBudget: step,
+                                                          name: name, examples: 0, sum: 0)
+                    }
+                    points[key]?.examples += 1
+                    points[key]?.sum += values[name] ?? 0
+                }
+            }
+            return order.compactMap { points[$0] }
+        }
+    }
+}
+
+/// The named scores as text for the terminal (`dlab report`), one line per point and score.
+public func formatNamedScoreTable(_ aggregates: [NamedScoreAggregate]) -> String {
+    let header = ["task", "sampler", "steps", "score", "n", "mean", "95% interval"]
+    let models = Set(aggregates.map(\.model))
+    let rows = aggregates.map { point -> [String] in
+        let interval = point.interval
+        return [
+            models.count > 1 ? "\(point.model)/\(point.task)" : point.task, point.samplerConfig, String(point.stepBudget),
+            point.name, String(point.examples), String(format: "%.1f%%", 100 * point.mean),
+            String(format: "[%.1f, %.1f]", 100 * interval.low, 100 * interval.high),
+        ]
+    }
+    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+    func line(_ cells: [String]) -> String {
+        cells.enumerated().map { column, cell in
+            let pad = String(repeating: " ", count: widths[column] - cell.count)
+            return column <= 1 || column == 3 ? cell + pad : pad + cell
+        }.joined(separator: "  ")
+    }
+    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+}
