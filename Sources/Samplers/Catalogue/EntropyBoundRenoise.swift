@@ -37,11 +37,11 @@ public struct RenoiseParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        try require((entropyBound ?? 0.1) > 0, "entropy_bound must be > 0, got \(entropyBound ?? 0)")
-        try require((tMin ?? 0.4) >= 0, "t_min must be ≥ 0, got \(tMin ?? 0)")
-        try require((tMax ?? 0.8) > (tMin ?? 0.4), "t_max must be > t_min, got \(tMax ?? 0.8) ≤ \(tMin ?? 0.4)")
-        try require((confidenceThreshold ?? 0.005) > 0, "confidence_threshold must be > 0")
-        try require((stabilityThreshold ?? 1) >= 0, "stability_threshold must be ≥ 0")
+        try requireParameter((entropyBound ?? 0.1) > 0, "entropy_bound", entropyBound ?? 0.1, "must be > 0")
+        try requireParameter((tMin ?? 0.4) >= 0, "t_min", tMin ?? 0.4, "must be ≥ 0")
+        try requireParameter((tMax ?? 0.8) > (tMin ?? 0.4), "t_max", tMax ?? 0.8, "must be > t_min (\(tMin ?? 0.4))")
+        try requireParameter((confidenceThreshold ?? 0.005) > 0, "confidence_threshold", confidenceThreshold ?? 0.005, "must be > 0")
+        try requireParameter((stabilityThreshold ?? 1) >= 0, "stability_threshold", stabilityThreshold ?? 1, "must be ≥ 0")
     }
 }
 
