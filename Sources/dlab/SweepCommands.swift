@@ -19,6 +19,18 @@ struct SpecOptions: ParsableArguments {
     func databaseURL(_ spec: ExperimentSpec, shard: Shard? = nil) -> URL {
         database.map { URL(fileURLWithPath: $0) } ?? spec.database(for: shard)
     }
+
+    /// The database to write into: the default `results/` folder beside the spec is created when missing (and only
+    /// that one; a --database or `results:` path must have its folder).
+    func openForWriting(_ spec: ExperimentSpec, shard: Shard? = nil) throws -> ResultsDatabase {
+        if database == nil { try spec.createResultsFolder() }
+        return try ResultsDatabase(databaseURL(spec, shard: shard))
+    }
+
+    /// The database to read: it must exist.
+    func openForReading(_ spec: ExperimentSpec) throws -> ResultsDatabase {
+        try ResultsDatabase(databaseURL(spec), create: false)
+    }
 }
 
 /// `dlab sweep`: runs the grid of an experiment into its database, skipping what is already there.
@@ -37,20 +49,34 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Run only shard i of n (0-based, e.g. 0/4), for a job array.")
     var shard: String?
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads, 1...256.")
     var threads: Int = 1
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Time limit of one example in seconds (checked before each forward pass). An example past it stops the sweep with an error; the rows already written stay, and a rerun with a larger limit goes on from there.",
+        valueName: "seconds"))
+    var timeout: Double?
 
     @Flag(help: "No progress bar.")
     var quiet = false
+
+    func validate() throws {
+        try NumberBounds.check(threads, "--threads", NumberBounds.threads)
+        if let timeout, !(timeout > 0 && timeout <= 1e6) {
+            throw ValidationError("--timeout must be > 0 and ≤ 1000000 seconds, got \(timeout)")
+        }
+    }
 
     func run() throws {
         let spec = try options.load()
         let shard = try shard.map(Shard.init)
         MatMul.setThreads(threads)
-        let url = options.databaseURL(spec, shard: shard)
-        let database = try ResultsDatabase(url)
+        let database = try options.openForWriting(spec, shard: shard)
+        let url = database.url
         let bar = ProgressBar(enabled: !quiet)
-        let summary = try SweepRunner(spec: spec, database: database).run(shard: shard) { bar.show($0) }
+        var runner = SweepRunner(spec: spec, database: database)
+        runner.exampleTimeout = timeout
+        let summary = try runner.run(shard: shard) { bar.show($0) }
         bar.finish()
         print(String(format: "%@: %d runs%@, %d examples written, %d already there, %.1f s",
                      spec.name, summary.runs, shard.map { " (shard \($0))" } ?? "", summary.examplesWritten,
@@ -70,7 +96,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let spec = try options.load()
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForReading(spec)
         let aggregates = try database.aggregates()
         guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
@@ -88,12 +114,22 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Folder that receives <name>/ with the figures.")
     var output: String = "plots"
 
+    @Option(name: .customLong("gnuplot-timeout"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds gnuplot may take per figure before it is stopped and the plot fails.", valueName: "seconds"))
+    var gnuplotTimeout: Double = 60
+
+    func validate() throws {
+        guard gnuplotTimeout > 0, gnuplotTimeout <= 86_400 else {
+            throw ValidationError("--gnuplot-timeout must be > 0 and ≤ 86400 seconds, got \(gnuplotTimeout)")
+        }
+    }
+
     func run() throws {
         let spec = try options.load()
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForReading(spec)
         guard try database.count() > 0 else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         let folder = URL(fileURLWithPath: output).appendingPathComponent(spec.name)
-        let files = try ExperimentFigures.write(from: database, to: folder)
+        let files = try ExperimentFigures.write(from: database, to: folder, gnuplot: Gnuplot(timeout: gnuplotTimeout))
         for file in files { print(file.png.path) }
         print("figures: \(folder.path) (\(files.count) figures, each .png .svg .gp .dat)")
     }
@@ -114,7 +150,7 @@ struct MergeCommand: ParsableCommand {
         let spec = try options.load()
         let sources = shards.isEmpty ? spec.shardDatabases() : shards.map { URL(fileURLWithPath: $0) }
         guard !sources.isEmpty else { throw SweepCommandError("no shard databases found beside \(spec.database.path)") }
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForWriting(spec)
         let counts = try database.merge(from: sources)
         print("merged \(sources.count) databases into \(database.url.path): \(counts.added) rows added, \(counts.skipped) already there")
     }
@@ -136,7 +172,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         guard let format = ExportFormat(rawValue: format) else { throw ValidationError("--format must be csv or jsonl, got '\(format)'") }
         let spec = try options.load()
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForReading(spec)
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil) else {

@@ -90,6 +90,7 @@ extension PlottingTests {
     @Test func figuresFromADatabase() throws {
         let folder = PlottingTests.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let database = try ResultsDatabase(folder.appendingPathComponent("results.sqlite"))
         for (config, budget) in [("a", 1), ("a", 4), ("b", 1), ("b", 4)] {
             for index in 0 ..< 10 {
@@ -112,5 +113,34 @@ extension PlottingTests {
         }
         let data = try String(contentsOf: files[0].data, encoding: .utf8)
         #expect(data.contains("# a\n") && data.contains("# Pareto frontier"))
+    }
+
+    /// A gnuplot that never exits is stopped after the time limit (its whole process group), with an error.
+    @Test func gnuplotThatNeverExitsTimesOut() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let start = Date()
+        let error = #expect(throws: GnuplotError.self) {
+            try PlottingTests.chart.write(to: folder, name: "hangs", gnuplot: Gnuplot(command: "sleep 600", timeout: 1))
+        }
+        #expect(error?.kind == .timeout, "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+
+    /// A gnuplot that reports an error but exits 0 (and writes no image) is an error naming the figure; an image
+    /// left by an earlier run does not count.
+    @Test func gnuplotThatWritesNothingIsAnError() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("stale".utf8).write(to: folder.appendingPathComponent("silent.png"))
+        let liar = Gnuplot(command: "cat >/dev/null; echo 'line 7: undefined variable: x' >&2; exit 0", timeout: 30)
+        let error = #expect(throws: GnuplotError.self) {
+            try PlottingTests.chart.write(to: folder, name: "silent", gnuplot: liar)
+        }
+        #expect(error?.kind == .missingOutput, "\(String(describing: error))")
+        #expect(error?.description.contains("figure 'silent'") == true && error?.description.contains("undefined variable") == true,
+                "\(String(describing: error))")
     }
 }
