@@ -78,7 +78,7 @@ struct SweepCommand: ParsableCommand {
         runner.exampleTimeout = timeout
         let summary = try runner.run(shard: shard) { bar.show($0) }
         bar.finish()
-        print(String(format: "%@: %d runs%@, %d examples written, %d already there, %.1f s",
+        print(String(format: "%@: %ld runs%@, %ld examples written, %ld already there, %.1f s",
                      spec.name, summary.runs, shard.map { " (shard \($0))" } ?? "", summary.examplesWritten,
                      summary.examplesSkipped, summary.seconds))
         for pair in summary.notApplicable { print("not run: \(pair)") }
@@ -206,12 +206,12 @@ final class ProgressBar {
         guard !drewFinal, progress.secondsElapsed - lastDraw >= interval || finished else { return }
         drewFinal = finished
         lastDraw = progress.secondsElapsed
-        let fraction = progress.examplesToDo == 0 ? 1 : Double(progress.examplesDone) / Double(progress.examplesToDo)
+        let fraction = progress.examplesToDo == 0 ? 1 : min(1, Double(progress.examplesDone) / Double(progress.examplesToDo))
         let width = 24
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let eta = progress.secondsLeft.map(Self.clock) ?? "--:--"
-        let line = String(format: "[%@] %d/%d runs  %d/%d examples  %.1f ex/s  ETA %@  acc %.1f%%  %@",
+        let line = String(format: "[%@] %ld/%ld runs  %ld/%ld examples  %.1f ex/s  ETA %@  acc %.1f%%  %@",
                           bar, progress.runsDone, progress.runsTotal, progress.examplesDone, progress.examplesToDo,
                           progress.examplesPerSecond, eta, 100 * progress.runningAccuracy, progress.currentRun)
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
@@ -222,9 +222,11 @@ final class ProgressBar {
     }
 
     static func clock(_ seconds: Double) -> String {
+        // Beyond a thousand years (a grid of 2⁴⁰ examples) there is no clock to show, and Int() of it could trap.
+        guard seconds.isFinite, seconds >= 0, seconds < 3.2e10 else { return "> 1000 years" }
         let total = Int(seconds.rounded())
-        return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
-            : String(format: "%d:%02d", total / 60, total % 60)
+        return total >= 3600 ? String(format: "%ld:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%ld:%02d", total / 60, total % 60)
     }
 }
 
