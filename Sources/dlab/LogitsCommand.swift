@@ -16,10 +16,10 @@ struct LogitsCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(help: "Comma-separated token ids, e.g. 5,7,9 (the canvas when --prompt-tokens is given).")
+    @Option(parsing: .unconditional, help: "Comma-separated token ids, e.g. 5,7,9 (the canvas when --prompt-tokens is given).")
     var tokens: String
 
-    @Option(help: "Comma-separated prompt token ids: the prefix the canvas is conditioned on (DiffusionGemma's encoder input).")
+    @Option(parsing: .unconditional, help: "Comma-separated prompt token ids: the prefix the canvas is conditioned on (DiffusionGemma's encoder input).")
     var promptTokens: String?
 
     @Option(help: "json prints {\"shape\":[T,V],\"logits\":[[...],...]}; text prints the top 5 tokens per position.")
@@ -56,6 +56,10 @@ struct LogitsCommand: ParsableCommand {
         let logits = try folder.denoiser.logits(prefix: prompt, canvas: ids, conditioning: nil)
         switch format {
         case .json:
+            // JSON has no NaN or infinity: a non-finite logit is an error naming its place, not invalid output.
+            if let bad = logits.values.firstIndex(where: { !$0.isFinite }) {
+                throw SweepCommandError("the logit of token \(bad % logits.vocabularySize) at position \(bad / logits.vocabularySize) is \(logits.values[bad]), which JSON cannot hold: the model's weights or activations are not finite")
+            }
             let rows = (0 ..< logits.rows).map { r in logits.row(r).map { "\($0)" }.joined(separator: ",") }
             print("{\"shape\":[\(logits.rows),\(logits.vocabularySize)],\"logits\":[[\(rows.joined(separator: "],["))]]}")
         case .text:

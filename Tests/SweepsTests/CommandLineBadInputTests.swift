@@ -62,6 +62,7 @@ func runDLab(_ arguments: [String], timeout: Double = 60) throws -> DLabOutcome 
         (["logits", "--model", tinyLLaDA, "--tokens", "1,,2"], "--tokens: item 2 of '1,,2' is empty"),
         (["logits", "--model", tinyLLaDA, "--tokens", "1,2,"], "--tokens: item 3 of '1,2,' is empty"),
         (["logits", "--model", tinyLLaDA, "--tokens", "1,99999"], "token id 99999 is outside the model's vocabulary"),
+        (["logits", "--model", tinyLLaDA, "--tokens", "-1,2"], "token id -1 is outside the model's vocabulary"),
         (["logits", "--model", tinyLLaDA, "--tokens", "1,2", "--threads", "0"], "--threads must be ≥ 1, got 0"),
         (["logits", "--model", tinyLLaDA, "--tokens", "1,2", "--threads", "1000"], "--threads must be ≤ 256, got 1000"),
         (["sample", "--model", tinyLLaDA, "--gen-length", "5", "--max-new-tokens", "0", "A1+2="], "--max-new-tokens must be ≥ 1, got 0"),
@@ -98,5 +99,25 @@ func runDLab(_ arguments: [String], timeout: Double = 60) throws -> DLabOutcome 
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         #expect(String(decoding: head, as: UTF8.self).contains("eval[0] seed 0"))
+    }
+
+    /// A NaN weight never reaches `--format json` as `nan` (not JSON): an error, from the loader or the printer.
+    @Test func nanLogitsAreNotPrintedAsJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlab-nan-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: tinyLLaDA), to: folder)
+        let weights = folder.appendingPathComponent("model.safetensors")
+        var data = try Data(contentsOf: weights)
+        // safetensors: an 8-byte little-endian header length, the JSON header, then the data; poison the final norm.
+        let headerLength = Int(data.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+        let header = try #require(try JSONSerialization.jsonObject(with: data.subdata(in: 8 ..< 8 + headerLength)) as? [String: Any])
+        let norm = try #require(header["model.norm.weight"] as? [String: Any])
+        let offsets = try #require(norm["data_offsets"] as? [Int])
+        #expect(norm["dtype"] as? String == "F32")
+        let start = 8 + headerLength + offsets[0]
+        withUnsafeBytes(of: Float.nan.bitPattern.littleEndian) { data.replaceSubrange(start ..< start + 4, with: $0) }
+        try data.write(to: weights)
+        let outcome = try runDLab(["logits", "--model", folder.path, "--tokens", "1,2", "--format", "json"])
+        #expect(outcome.exited && outcome.status != 0, "\(outcome.output.prefix(200)) \(outcome.errors)")
+        #expect(!outcome.output.lowercased().contains("nan"))
     }
 }
