@@ -120,8 +120,9 @@ public enum ExperimentFigures {
         return panels.isEmpty ? nil : Heatmap(title: title, panels: panels)
     }
 
-    /// The most steps or positions a commit-order heatmap draws (far above any canvas a model here holds).
-    static let maxHeatmapSide = 1 << 14
+    /// The most steps or positions a commit-order heatmap draws: 2048 × 2048 cells (32 MB) at most, far above the
+    /// canvases of the models here.
+    static let maxHeatmapSide = 1 << 11
 
     static func unique(_ values: [String]) -> [String] {
         var seen = Set<String>()
