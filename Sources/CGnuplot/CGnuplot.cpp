@@ -117,6 +117,20 @@ class Watchdog {
     std::thread thread_;
 };
 
+/// pipe(2) with both ends close-on-exec (atomically where the system has pipe2).
+int closeOnExecPipe(int fds[2]) {
+#if defined(__linux__)
+    return pipe2(fds, O_CLOEXEC);
+#else
+    static std::mutex creating;
+    std::lock_guard<std::mutex> lock(creating);
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}
+
 std::string trimmed(const std::string &text) {
     size_t first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return "";
@@ -137,8 +151,10 @@ extern "C" int dlab_gnuplot_run(const char *command, const char *directory, cons
         double limit = timeout_seconds > 0 ? timeout_seconds : 60;
         int errorFile = open(errors.path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
         if (errorFile < 0) throw std::runtime_error("cannot open " + errors.path);
+        // Close-on-exec from the start: another gnuplot started at the same time (figures drawn in parallel) must not
+        // inherit this pipe's write end, or neither gnuplot would ever see the end of its script.
         int pipeFds[2];
-        if (pipe(pipeFds) != 0) {
+        if (closeOnExecPipe(pipeFds) != 0) {
             close(errorFile);
             throw std::runtime_error("cannot create a pipe");
         }

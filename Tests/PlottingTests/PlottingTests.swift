@@ -143,4 +143,33 @@ extension PlottingTests {
         #expect(error?.description.contains("figure 'silent'") == true && error?.description.contains("undefined variable") == true,
                 "\(String(describing: error))")
     }
+
+    /// gnuplots started at the same moment do not hold each other's script pipe open (each would then wait for the
+    /// end of its script until the time limit): every one of eight finishes at once.
+    @Test func concurrentRunsDoNotShareTheirPipes() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let start = Date()
+        let failures = LockedCount()
+        // A script larger than a pipe's buffer, read after a pause: each parent holds its write end open for a while,
+        // the window in which another thread's fork could inherit it.
+        let script = String(repeating: "# a comment line that fills the pipe's buffer\n", count: 4096)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                try Gnuplot(command: "sleep 0.3; cat >/dev/null", timeout: 20).run(script, in: folder)
+            } catch {
+                failures.add()
+            }
+        }
+        #expect(failures.value == 0)
+        #expect(Date().timeIntervalSince(start) < 15)
+    }
+}
+
+final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add() { lock.lock(); count += 1; lock.unlock() }
 }
