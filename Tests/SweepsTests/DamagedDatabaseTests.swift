@@ -1,3 +1,4 @@
+import DiffusionCore
 import Foundation
 import GRDB
 import Testing
@@ -28,8 +29,8 @@ import Testing
         }),
         ("garbage pages", { url in
             var data = try Data(contentsOf: url)
-            var generator = SystemRandomNumberGenerator()
-            for i in 4096 ..< min(data.count, 4096 * 3) { data[i] = UInt8.random(in: 0 ... 255, using: &generator) }
+            var generator = SeededGenerator(seed: 4)
+            for i in 4096 ..< min(data.count, 4096 * 3) { data[i] = UInt8(truncatingIfNeeded: generator.next()) }
             try data.write(to: url)
         }),
         ("all garbage", { url in
