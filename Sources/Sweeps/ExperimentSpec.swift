@@ -56,6 +56,10 @@ public struct ExperimentSpec: Sendable {
     /// True when `database` is the default `results/<name>.sqlite` (no `results:` key): only then may `dlab`
     /// create one folder, `results/` directly beside the spec file, and nothing else (see `createResultsFolder`).
     public var usesDefaultDatabase = true
+    /// Where a problem found later (when the models are loaded) points: the line of `generation_length`, and of
+    /// each task's `name` (by task index).
+    var generationLengthLine: Int?
+    var taskLines: [Int?] = []
 
     /// Reads and validates an experiment file.
     /// - Throws: `SpecError` naming the file, the line and the key of the first problem.
@@ -106,6 +110,7 @@ public struct ExperimentSpec: Sendable {
         }
         let steps = try reader.positiveInts(top.required("steps"), key: "steps")
         generationLength = try top["generation_length"].map { try reader.positiveInt($0, key: "generation_length") }
+        generationLengthLine = top["generation_length"]?.mark?.line
         blockLength = try top["block_length"].map { try reader.positiveInt($0, key: "block_length") }
         seeds = try top["seeds"].map { try reader.ints($0, key: "seeds") } ?? [0]
         repeats = try top["repeats"].map { try reader.positiveInt($0, key: "repeats") } ?? 1
@@ -124,6 +129,7 @@ public struct ExperimentSpec: Sendable {
         }
         // Tasks.
         var taskStepNodes: [(Node?, String)] = []
+        var nameLines: [Int?] = []
         let taskNodes = try reader.list(top.required("tasks"), key: "tasks")
         guard !taskNodes.isEmpty else { throw reader.error(top["tasks"], key: "tasks", "the list is empty") }
         tasks = try taskNodes.enumerated().map { index, node in
@@ -145,12 +151,14 @@ public struct ExperimentSpec: Sendable {
                 }
                 split = value
             }
+            nameLines.append(fields["name"]?.mark?.line)
             taskStepNodes.append(fields["steps"].map { ($0, "\(key).steps") } ?? (stepsNode, "steps"))
             return TaskEntry(
                 task: task, examples: try reader.positiveInt(fields.required("examples"), key: "\(key).examples", max: ExampleIndex.limit),
                 seed: try fields["seed"].map { try reader.int($0, key: "\(key).seed") } ?? 0, split: split,
                 steps: try fields["steps"].map { try reader.positiveInts($0, key: "\(key).steps") } ?? steps)
         }
+        taskLines = nameLines
         // Samplers: each entry expands to the Cartesian product of its list-valued parameters.
         let samplerNodes = try reader.list(top.required("samplers"), key: "samplers")
         guard !samplerNodes.isEmpty else { throw reader.error(top["samplers"], key: "samplers", "the list is empty") }

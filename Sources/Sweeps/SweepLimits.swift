@@ -10,14 +10,27 @@ extension SweepRunner {
         for run in runs where checked.insert("\(run.model.folder.path)|\(run.task.task.name)|\(run.generationLength)").inserted {
             guard let folder = folders[run.model.folder], let tokenizer = folder.tokenizer else { continue }
             let task = run.task.task
-            let prompt = try tokenizer.encode(task.example(split: run.task.split, index: 0, seed: UInt64(bitPattern: Int64(run.task.seed))).prompt)
+            let taskIndex = spec.tasks.firstIndex { $0.task.name == task.name && $0.split == run.task.split && $0.seed == run.task.seed }
+            let taskLine = taskIndex.flatMap { spec.taskLines.indices.contains($0) ? spec.taskLines[$0] : nil }
+            let taskKey = taskIndex.map { "tasks[\($0)].name" } ?? "tasks"
+            let prompt: [TokenID]
+            do {
+                prompt = try tokenizer.encode(task.example(split: run.task.split, index: 0, seed: UInt64(bitPattern: Int64(run.task.seed))).prompt)
+            } catch {
+                throw SpecError(file: spec.file.path, line: taskLine, key: taskKey,
+                                message: "model \(run.model.label) cannot encode the prompts of task \(task.name): \(error)")
+            }
             do {
                 try ModelLimits(folder.denoiser).check(
                     promptTokens: prompt.count, canvasLength: run.generationLength, totalNew: run.generationLength,
                     canvasName: "the generation length", totalName: "the generation length")
             } catch let error as ModelLimitError {
-                let source = spec.generationLength == nil ? "the answer length of task \(task.name)" : "generation_length"
-                throw SweepError("\(spec.file.path): model \(run.model.label), task \(task.name): \(error) (the length is \(source))")
+                // Point at the value to change: generation_length, or the task whose answer length it is.
+                let (line, key, source) = spec.generationLength != nil
+                    ? (spec.generationLengthLine, "generation_length", "generation_length")
+                    : (taskLine, taskKey, "the answer length of task \(task.name)")
+                throw SpecError(file: spec.file.path, line: line, key: key,
+                                message: "model \(run.model.label): \(error) (the length is \(source))")
             }
         }
     }
