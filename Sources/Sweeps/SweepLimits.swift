@@ -36,15 +36,6 @@ extension SweepRunner {
     }
 }
 
-/// A sweep that cannot start or go on as asked.
-public struct SweepError: Error, CustomStringConvertible, Equatable {
-    public let description: String
-
-    public init(_ description: String) {
-        self.description = description
-    }
-}
-
 /// An example that ran past `SweepRunner.exampleTimeout`.
 public struct ExampleTimeout: Error, CustomStringConvertible, Equatable {
     public let seconds: Double
