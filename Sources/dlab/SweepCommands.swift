@@ -46,7 +46,7 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var options: SpecOptions
 
-    @Option(help: "Run only shard i of n (0-based, e.g. 0/4), for a job array.")
+    @Option(parsing: .unconditional, help: "Run only shard i of n (0-based, e.g. 0/4), for a job array.")
     var shard: String?
 
     @Option(parsing: .unconditional, help: "OpenBLAS threads, 1...256.")

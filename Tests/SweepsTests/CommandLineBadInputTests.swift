@@ -7,6 +7,7 @@ let shippedModels = URL(fileURLWithPath: #filePath).deletingLastPathComponent().
     .deletingLastPathComponent().appendingPathComponent("Experiments/models")
 let tinyLLaDA = shippedModels.appendingPathComponent("tiny-llada-moe").path
 let tinyGemma = shippedModels.appendingPathComponent("tiny-diffusiongemma").path
+let smokeSpec = shippedModels.deletingLastPathComponent().appendingPathComponent("smoke.yaml").path
 
 /// What a finished `dlab` run left: how it ended, and what it wrote.
 struct DLabOutcome {
@@ -76,6 +77,9 @@ func runDLab(_ arguments: [String], timeout: Double = 60) throws -> DLabOutcome 
         (["tasks", "show", "addition", "--count", "-2"], "--count must be ≥ 0, got -2"),
         (["bench", "--repeats", "-1", "--skip-reference"], "--repeats must be ≥ 1, got -1"),
         (["samplers", "bench", "--model", tinyLLaDA, "--length", "5000"], "exceed the model's context of 2048 tokens"),
+        (["sweep", smokeSpec, "--threads", "-1"], "--threads must be ≥ 1, got -1"),
+        (["sweep", smokeSpec, "--shard", "-1/4"], "--shard takes i/n with 0 ≤ i < n, e.g. 0/4; got '-1/4'"),
+        (["sweep", smokeSpec, "--timeout", "nan"], "--timeout must be > 0"),
     ]
 
     @Test(arguments: cases.indices) func badNumberIsAClearError(_ index: Int) throws {
