@@ -12,6 +12,14 @@
 #include <string>
 #include <unistd.h>
 
+#include <cerrno>
+#include <chrono>
+#include <condition_variable>
+#include <fcntl.h>
+#include <mutex>
+#include <sys/wait.h>
+#include <thread>
+
 namespace {
 
 /// `text` as one single-quoted shell word.
@@ -41,26 +49,21 @@ void copyMessage(const std::string &text, char *message, size_t capacity) {
     message[length] = '\0';
 }
 
-/// Two scratch files (gnuplot's stderr, then its exit status), removed when this goes out of scope.
-struct ScratchFiles {
-    std::string errors;
-    std::string status;
+/// A scratch file for gnuplot's stderr, removed when this goes out of scope.
+struct ScratchFile {
+    std::string path;
 
-    ScratchFiles() {
+    ScratchFile() {
         const char *folder = std::getenv("TMPDIR");
         std::string pattern = std::string(folder && folder[0] ? folder : "/tmp") + "/dlab-gnuplot-XXXXXX";
         std::string buffer = pattern;
         int fd = mkstemp(&buffer[0]);
         if (fd < 0) throw std::runtime_error("cannot create a temporary file from " + pattern);
         close(fd);
-        errors = buffer;
-        status = buffer + ".status";
+        path = buffer;
     }
 
-    ~ScratchFiles() {
-        unlink(errors.c_str());
-        unlink(status.c_str());
-    }
+    ~ScratchFile() { unlink(path.c_str()); }
 };
 
 /// Ignores SIGPIPE while alive, so that a gnuplot that dies early makes writes fail instead of killing us.
@@ -77,6 +80,57 @@ struct IgnoreBrokenPipe {
     ~IgnoreBrokenPipe() { sigaction(SIGPIPE, &previous, nullptr); }
 };
 
+/// Kills the process group `group` with SIGKILL if `finish()` is not called within `seconds`: a gnuplot that never
+/// exits (or never reads its script) cannot make the caller wait forever.
+class Watchdog {
+  public:
+    Watchdog(pid_t group, double seconds) : group_(group) {
+        thread_ = std::thread([this, seconds] {
+            std::unique_lock<std::mutex> lock(mutex_);
+            auto limit = std::chrono::duration<double>(seconds);
+            if (!done_condition_.wait_for(lock, limit, [this] { return done_; })) {
+                fired_ = true;
+                kill(-group_, SIGKILL);
+            }
+        });
+    }
+
+    /// Stops the watch; true when it had already fired.
+    bool finish() {
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            done_ = true;
+        }
+        done_condition_.notify_all();
+        if (thread_.joinable()) thread_.join();
+        return fired_;
+    }
+
+    ~Watchdog() { finish(); }
+
+  private:
+    pid_t group_;
+    std::mutex mutex_;
+    std::condition_variable done_condition_;
+    bool done_ = false;
+    bool fired_ = false;
+    std::thread thread_;
+};
+
+/// pipe(2) with both ends close-on-exec (atomically where the system has pipe2).
+int closeOnExecPipe(int fds[2]) {
+#if defined(__linux__)
+    return pipe2(fds, O_CLOEXEC);
+#else
+    static std::mutex creating;
+    std::lock_guard<std::mutex> lock(creating);
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}
+
 std::string trimmed(const std::string &text) {
     size_t first = text.find_first_not_of(" \t\r\n");
     if (first == std::string::npos) return "";
@@ -86,36 +140,84 @@ std::string trimmed(const std::string &text) {
 
 }  // namespace
 
-extern "C" int dlab_gnuplot_run(const char *command, const char *directory, const char *script, char *message,
-                                size_t capacity) {
+extern "C" int dlab_gnuplot_run(const char *command, const char *directory, const char *script, double timeout_seconds,
+                                char *message, size_t capacity) {
     copyMessage("", message, capacity);
     try {
-        ScratchFiles scratch;
+        ScratchFile errors;
         IgnoreBrokenPipe guard;
         std::string gnuplot = (command && command[0]) ? command : "gnuplot";
         std::string folder = (directory && directory[0]) ? directory : ".";
-        // popen runs this with sh -c; its own status (echo's) is always 0, gnuplot's goes to the status file.
-        std::string line = "{ cd " + shellQuote(folder) + " && " + gnuplot + "; } 2>" + shellQuote(scratch.errors) +
-                           "; echo $? >" + shellQuote(scratch.status);
-        {
-            Gnuplot session(line);
+        double limit = timeout_seconds > 0 ? timeout_seconds : 60;
+        int errorFile = open(errors.path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+        if (errorFile < 0) throw std::runtime_error("cannot open " + errors.path);
+        // Close-on-exec from the start: another gnuplot started at the same time (figures drawn in parallel) must not
+        // inherit this pipe's write end, or neither gnuplot would ever see the end of its script.
+        int pipeFds[2];
+        if (closeOnExecPipe(pipeFds) != 0) {
+            close(errorFile);
+            throw std::runtime_error("cannot create a pipe");
+        }
+        // gnuplot runs in a process group of its own (sh -c, and whatever it starts), so the watchdog kills all of it.
+        pid_t pid = fork();
+        if (pid < 0) {
+            close(errorFile);
+            close(pipeFds[0]);
+            close(pipeFds[1]);
+            throw std::runtime_error("cannot fork");
+        }
+        if (pid == 0) {
+            setpgid(0, 0);
+            dup2(pipeFds[0], STDIN_FILENO);
+            dup2(errorFile, STDOUT_FILENO);
+            dup2(errorFile, STDERR_FILENO);
+            close(pipeFds[0]);
+            close(pipeFds[1]);
+            close(errorFile);
+            if (chdir(folder.c_str()) != 0) _exit(126);
+            execl("/bin/sh", "sh", "-c", gnuplot.c_str(), static_cast<char *>(nullptr));
+            _exit(127);
+        }
+        setpgid(pid, pid);  // also here, so the group exists before the watchdog could need it
+        close(pipeFds[0]);
+        close(errorFile);
+        Watchdog watchdog(pid, limit);
+        FILE *handle = fdopen(pipeFds[1], "w");
+        if (handle == nullptr) {
+            close(pipeFds[1]);
+        } else {
+            Gnuplot session(handle);  // gnuplot-iostream over our pipe; its destructor closes the pipe (fclose)
             session << (script ? script : "") << "\n";
             session.flush();
-        }  // the destructor closes the pipe and waits for the shell (pclose)
-        std::string errors = trimmed(readFile(scratch.errors));
-        std::string status = trimmed(readFile(scratch.status));
-        if (status.empty()) {
-            copyMessage("gnuplot did not report an exit status (command: " + gnuplot + ")", message, capacity);
+        }
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        bool timedOut = watchdog.finish();
+        std::string output = trimmed(readFile(errors.path));
+        if (timedOut) {
+            std::ostringstream text;
+            text << "gnuplot did not finish within " << limit << " s and was stopped (command: " << gnuplot << ")";
+            if (!output.empty()) text << ":\n" << output;
+            copyMessage(text.str(), message, capacity);
+            return DLAB_GNUPLOT_TIMEOUT;
+        }
+        if (WIFSIGNALED(status)) {
+            copyMessage("gnuplot was killed by signal " + std::to_string(WTERMSIG(status)) + (output.empty() ? "" : ":\n" + output),
+                        message, capacity);
+            return DLAB_GNUPLOT_SCRIPT_ERROR;
+        }
+        int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        if (code == 126 || code == 127) {
+            copyMessage("cannot start gnuplot (" + gnuplot + ") in " + folder + (output.empty() ? "" : ": " + output), message,
+                        capacity);
             return DLAB_GNUPLOT_BRIDGE_ERROR;
         }
-        int code = std::atoi(status.c_str());
         if (code != 0) {
-            if (errors.empty()) errors = "gnuplot exited with status " + status;
-            if (code == 127) errors = "cannot start gnuplot (" + gnuplot + "): " + errors;
-            copyMessage(errors, message, capacity);
-            return code == 127 ? DLAB_GNUPLOT_BRIDGE_ERROR : DLAB_GNUPLOT_SCRIPT_ERROR;
+            copyMessage(output.empty() ? "gnuplot exited with status " + std::to_string(code) : output, message, capacity);
+            return DLAB_GNUPLOT_SCRIPT_ERROR;
         }
-        copyMessage(errors, message, capacity);
+        copyMessage(output, message, capacity);
         return DLAB_GNUPLOT_OK;
     } catch (const std::exception &error) {
         copyMessage(std::string("gnuplot bridge: ") + error.what(), message, capacity);

@@ -100,7 +100,12 @@ public enum ExperimentFigures {
             let rows = try database.results(task: task, samplerConfig: config, stepBudget: budget)
                 .filter { $0.model == points[0].model }
             let positions = rows.map(\.commitSteps.count).max() ?? 0
-            let steps = (rows.flatMap(\.commitSteps).max() ?? -1) + 1
+            let latest = rows.flatMap(\.commitSteps).max() ?? -1
+            // The grid is steps × positions cells: bounded, so a damaged or foreign row cannot ask for terabytes.
+            guard latest < maxHeatmapSide, positions <= maxHeatmapSide else {
+                throw HeatmapSizeError(file: database.url.path, task: task, samplerConfig: config, positions: positions, steps: latest + 1)
+            }
+            let steps = latest + 1
             guard positions > 0, steps > 0 else { continue }
             var counts = [[Double]](repeating: [Double](repeating: 0, count: positions), count: steps)
             for row in rows {
@@ -115,8 +120,23 @@ public enum ExperimentFigures {
         return panels.isEmpty ? nil : Heatmap(title: title, panels: panels)
     }
 
+    /// The most steps or positions a commit-order heatmap draws: 2048 × 2048 cells (32 MB) at most, far above the
+    /// canvases of the models here.
+    static let maxHeatmapSide = 1 << 11
+
     static func unique(_ values: [String]) -> [String] {
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }
+    }
+}
+
+/// Commit steps in a database too large to draw: a damaged or foreign row.
+public struct HeatmapSizeError: Error, CustomStringConvertible {
+    public let file: String, task: String, samplerConfig: String
+    public let positions: Int, steps: Int
+
+    public var description: String {
+        "\(file): rows of task \(task), sampler \(samplerConfig) hold \(positions) canvas positions and commit steps up to \(steps); "
+            + "a commit-order heatmap draws at most \(ExperimentFigures.maxHeatmapSide) of each (is the database damaged?)"
     }
 }

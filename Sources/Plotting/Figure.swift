@@ -43,7 +43,9 @@ extension Figure {
     }
 
     /// Writes `name.dat` and `name.gp` into `folder` and runs gnuplot there, which writes `name.png` and `name.svg`.
-    /// - Throws: `GnuplotError` when gnuplot fails (its message names the line), or a file-system error.
+    /// The PNG and SVG of an earlier run are removed first, and both must exist and be non-empty afterwards: a
+    /// gnuplot that reports an error but exits 0 never passes for a drawn figure.
+    /// - Throws: `GnuplotError` when gnuplot fails (its message names the line) or wrote no figure, or a file-system error.
     @discardableResult
     public func write(to folder: URL, name: String, gnuplot: Gnuplot = Gnuplot()) throws -> FigureFiles {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -53,7 +55,19 @@ extension Figure {
         let script = script(name: name)
         try data.write(to: files.data, atomically: true, encoding: .utf8)
         try script.write(to: files.script, atomically: true, encoding: .utf8)
-        try gnuplot.run(script, in: folder, scriptName: files.script.path)
+        for image in [files.png, files.svg] where FileManager.default.fileExists(atPath: image.path) {
+            try FileManager.default.removeItem(at: image)
+        }
+        let warnings = try gnuplot.run(script, in: folder, scriptName: files.script.path)
+        for image in [files.png, files.svg] {
+            let size = FileManager.default.fileExists(atPath: image.path)
+                ? (try? URL(fileURLWithPath: image.path).resourceValues(forKeys: [.fileSizeKey]))?.fileSize ?? 0 : nil
+            guard let size, size > 0 else {
+                let said = warnings.isEmpty ? "" : "; gnuplot said:\n\(warnings)"
+                throw GnuplotError(kind: .missingOutput, message: "figure '\(name)': \(image.path) was \(size == nil ? "not written" : "written empty")\(said)",
+                                   script: files.script.path)
+            }
+        }
         return files
     }
 }

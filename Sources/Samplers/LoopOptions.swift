@@ -42,8 +42,8 @@ public struct LoopOptions: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let blockLength { try require(blockLength > 0, "block_length must be positive, got \(blockLength)") }
-        if let cfgScale { try require(cfgScale >= 0 && cfgScale.isFinite, "cfg_scale must be ≥ 0, got \(cfgScale)") }
+        if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        if let cfgScale { try requireParameter(cfgScale >= 0 && cfgScale.isFinite, "cfg_scale", cfgScale, "must be ≥ 0") }
     }
 }
 

@@ -19,6 +19,19 @@ public struct MaskedLoop: Sendable {
         self.sampler = sampler
     }
 
+    /// What is wrong with a canvas of `length` in blocks of `blockLength` (nil: one block) at a budget of `steps`,
+    /// or nil: the loop's one rule on shapes, also checked by experiment files when they are read.
+    public static func shapeProblem(length: Int, steps: Int, blockLength: Int?) -> String? {
+        guard length > 0 else { return "canvas length must be positive, got \(length)" }
+        guard steps > 0 else { return "steps must be positive, got \(steps)" }
+        let block = blockLength ?? length
+        guard block > 0 else { return "block_length must be positive, got \(block)" }
+        guard length % block == 0 else { return "canvas length \(length) is not a multiple of block_length \(block)" }
+        let blocks = length / block
+        guard steps % blocks == 0 else { return "steps \(steps) do not divide into the \(blocks) blocks of length \(block)" }
+        return nil
+    }
+
     public func run<Pick: TokenPick, Score: ConfidenceScore, Rule: TransferRule>(
         pick: Pick, score: Score, rule: Rule, prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
         rng: inout SeededGenerator, trace: (any TraceSink)?
@@ -26,12 +39,11 @@ public struct MaskedLoop: Sendable {
         guard let mask = denoiser.specialTokens.mask else {
             throw SamplerError.unsupportedModel("\(sampler) needs a masked model (this one has no mask token)")
         }
-        try require(length > 0, "canvas length must be positive, got \(length)")
-        try require(steps > 0, "steps must be positive, got \(steps)")
+        if let problem = Self.shapeProblem(length: length, steps: steps, blockLength: options.blockLength) {
+            throw SamplerError.invalidParameter(problem)
+        }
         let block = options.blockLength ?? length
-        try require(length % block == 0, "canvas length \(length) is not a multiple of block_length \(block)")
         let blocks = length / block
-        try require(steps % blocks == 0, "steps \(steps) do not divide into the \(blocks) blocks of length \(block)")
         let vocabulary = denoiser.vocabularySize
         let eos = denoiser.specialTokens.endOfSequence
         let suppressed = (denoiser.specialTokens.neverGenerated + (options.suppressEOS == true ? eos : []))

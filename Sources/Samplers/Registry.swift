@@ -71,35 +71,66 @@ public struct SamplerEntry: Sendable {
         parameters = S.Config.parameters
         maker = { values in
             let known = S.Config.parameters.map(\.key)
-            for key in values.keys.sorted() where !known.contains(key) {
-                throw SamplerError.invalidParameter("unknown parameter '\(key)' for sampler '\(S.name)'; known: \(known.isEmpty ? "none" : known.joined(separator: ", "))")
+            for (key, value) in values.sorted(by: { $0.key < $1.key }) where !known.contains(key) {
+                throw ParameterError(sampler: S.name, key: key, value: value.description,
+                                     problem: "is not a parameter of this sampler (known: \(known.isEmpty ? "none" : known.joined(separator: ", ")))")
             }
             let config: S.Config
             do {
-                config = try JSONDecoder().decode(S.Config.self, from: JSONEncoder().encode(values))
+                config = try Self.decode(S.Config.self, values)
             } catch let error as DecodingError {
-                throw SamplerError.invalidParameter("\(S.name): \(Self.explain(error, values))")
+                throw Self.explain(error, values, sampler: S.name) { _ = try Self.decode(S.Config.self, $0) }
             }
-            return AnySampler(try S(config))
+            do {
+                return AnySampler(try S(config))
+            } catch var error as ParameterError {
+                error.sampler = S.name
+                throw error
+            }
         }
+    }
+
+    static func decode<Config: SamplerConfig>(_ type: Config.Type, _ values: [String: ParameterValue]) throws -> Config {
+        try JSONDecoder().decode(Config.self, from: JSONEncoder().encode(values))
     }
 
     /// The sampler configured with `parameters` (missing keys take their defaults).
     public func make(_ parameters: [String: ParameterValue] = [:]) throws -> AnySampler { try maker(parameters) }
 
-    static func explain(_ error: DecodingError, _ values: [String: ParameterValue]) -> String {
+    /// The key and value a decoding error is about. The error's coding path names the key when Foundation records
+    /// it; when it does not (a number that does not fit the type, on some platforms), the culprit is the first key
+    /// whose value alone fails to decode.
+    static func explain(_ error: DecodingError, _ values: [String: ParameterValue], sampler: String,
+                        decode: ([String: ParameterValue]) throws -> Void) -> ParameterError {
+        func culprit(_ context: DecodingError.Context) -> String? {
+            if let key = context.codingPath.last?.stringValue, values[key] != nil { return key }
+            return values.sorted { $0.key < $1.key }.first { (try? decode([$0.key: $0.value])) == nil }?.key
+        }
+        func expected(_ type: Any.Type) -> String {
+            type == Double.self ? "must be a number" : type == Int.self ? "must be an integer"
+                : type == Bool.self ? "must be true or false" : "must be a \(type)"
+        }
+        let key: String?
+        let problem: String
         switch error {
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            let key = context.codingPath.last?.stringValue ?? "?"
-            return "parameter '\(key)' must be \(type == Double.self ? "a number" : type == Int.self ? "an integer" : type == Bool.self ? "true or false" : "\(type)"), got '\(values[key]?.description ?? "?")'"
+            (key, problem) = (culprit(context), expected(type))
         case .dataCorrupted(let context):
-            let key = context.codingPath.last?.stringValue ?? "?"
-            return "parameter '\(key)' has an invalid value '\(values[key]?.description ?? "?")'"
-        case .keyNotFound(let key, _):
-            return "parameter '\(key.stringValue)' is missing"
+            key = culprit(context)
+            // A fraction where an integer goes: the key takes 1 but not 0.5.
+            func accepts(_ value: ParameterValue) -> Bool { key.map { (try? decode([$0: value])) != nil } ?? false }
+            if case .double? = key.flatMap({ values[$0] }), accepts(.int(1)), !accepts(.double(0.5)) {
+                problem = "must be an integer"
+            } else {
+                problem = "has an invalid value (\(context.debugDescription))"
+            }
+        case .keyNotFound(let missing, _):
+            (key, problem) = (missing.stringValue, "is missing")
         @unknown default:
-            return "\(error)"
+            (key, problem) = (nil, "cannot be read (\(error))")
         }
+        return ParameterError(sampler: sampler, key: key ?? "(unknown)", value: key.flatMap { values[$0]?.description } ?? "",
+                              problem: problem)
     }
 }
 

@@ -55,17 +55,20 @@ extension ResultsDatabase {
                        AVG(wall_seconds) * 1000.0 AS ms, MIN(id) AS first
                 FROM examples GROUP BY model, task, sampler_config, step_budget
                 """)
+            // `decode` throws on a NULL or a value of the wrong type (a damaged or foreign file), where subscripts trap.
             var firstOfConfig: [String: Int64] = [:]
             for row in rows {
-                let config: String = row["sampler_config"]
-                let first: Int64 = row["first"]
+                let config = try row.decode(String.self, forColumn: "sampler_config")
+                let first = try row.decode(Int64.self, forColumn: "first")
                 firstOfConfig[config] = min(firstOfConfig[config] ?? first, first)
             }
-            return rows.map { row in
+            return try rows.map { row in
                 Aggregate(
-                    model: row["model"], task: row["task"], samplerConfig: row["sampler_config"],
-                    stepBudget: row["step_budget"], examples: row["n"], correct: row["correct"],
-                    meanNFE: row["mean_nfe"], tokensPerForward: row["tpf"], msPerExample: row["ms"])
+                    model: try row.decode(forColumn: "model"), task: try row.decode(forColumn: "task"),
+                    samplerConfig: try row.decode(forColumn: "sampler_config"), stepBudget: try row.decode(forColumn: "step_budget"),
+                    examples: try row.decode(forColumn: "n"), correct: try row.decode(forColumn: "correct"),
+                    meanNFE: try row.decode(forColumn: "mean_nfe"), tokensPerForward: try row.decode(forColumn: "tpf"),
+                    msPerExample: try row.decode(forColumn: "ms"))
             }.sorted {
                 ($0.model, $0.task, firstOfConfig[$0.samplerConfig] ?? 0, $0.stepBudget)
                     < ($1.model, $1.task, firstOfConfig[$1.samplerConfig] ?? 0, $1.stepBudget)

@@ -54,17 +54,18 @@ public struct ExperimentSpec: Sendable {
     public var repeats: Int
     /// The results database (default `results/<name>.sqlite` beside the spec file).
     public var database: URL
+    /// True when `database` is the default `results/<name>.sqlite` (no `results:` key): only then may `dlab`
+    /// create one folder, `results/` directly beside the spec file, and nothing else (see `createResultsFolder`).
+    public var usesDefaultDatabase = true
+    /// Where a problem found later (when the models are loaded) points: the line of `generation_length`, and of
+    /// each task's `name` (by task index).
+    var generationLengthLine: Int?
+    var taskLines: [Int?] = []
 
     /// Reads and validates an experiment file.
     /// - Throws: `SpecError` naming the file, the line and the key of the first problem.
     public init(contentsOf file: URL, catalog: SamplerCatalog = .builtIn) throws {
-        let text: String
-        do {
-            text = try String(contentsOf: file, encoding: .utf8)
-        } catch {
-            throw SpecError(file: file.path, line: nil, key: nil, message: "cannot read the file (\(error.localizedDescription))")
-        }
-        try self.init(yaml: text, file: file, catalog: catalog)
+        try self.init(yaml: try SpecText.read(file), file: file, catalog: catalog)
     }
 
     public init(yaml: String, file: URL, catalog: SamplerCatalog = .builtIn) throws {
@@ -86,7 +87,7 @@ public struct ExperimentSpec: Sendable {
         ], required: ["name", "tasks", "samplers", "steps"])
         let folder = file.deletingLastPathComponent()
         self.file = file
-        name = try reader.string(top["name"]!, key: "name")
+        name = try reader.string(top.required("name"), key: "name")
         guard name.range(of: "^[A-Za-z0-9._-]+$", options: .regularExpression) != nil else {
             throw reader.error(top["name"], key: "name", "use letters, digits, '.', '_' and '-' only (it names files)")
         }
@@ -108,24 +109,35 @@ public struct ExperimentSpec: Sendable {
             }
             return Model(label: url.lastPathComponent, folder: url)
         }
-        let steps = try reader.positiveInts(top["steps"]!, key: "steps")
+        let steps = try reader.positiveInts(top.required("steps"), key: "steps")
         generationLength = try top["generation_length"].map { try reader.positiveInt($0, key: "generation_length") }
+        generationLengthLine = top["generation_length"]?.mark?.line
         blockLength = try top["block_length"].map { try reader.positiveInt($0, key: "block_length") }
         seeds = try top["seeds"].map { try reader.ints($0, key: "seeds") } ?? [0]
         repeats = try top["repeats"].map { try reader.positiveInt($0, key: "repeats") } ?? 1
+        let stepsNode = top["steps"]
         if let results = top["results"] {
             database = URL(fileURLWithPath: try reader.string(results, key: "results"), relativeTo: folder).standardizedFileURL
+            usesDefaultDatabase = false
+            // dlab creates no folders for a path given here: say so now, not after a sweep's setup.
+            let parent = database.deletingLastPathComponent()
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: parent.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw reader.error(results, key: "results", "the folder \(parent.path) does not exist; create it first (dlab creates no folders)")
+            }
         } else {
             database = folder.appendingPathComponent("results").appendingPathComponent("\(name).sqlite")
         }
         // Tasks.
-        let taskNodes = try reader.list(top["tasks"]!, key: "tasks")
+        var taskStepNodes: [(Node?, String)] = []
+        var nameLines: [Int?] = []
+        let taskNodes = try reader.list(top.required("tasks"), key: "tasks")
         guard !taskNodes.isEmpty else { throw reader.error(top["tasks"], key: "tasks", "the list is empty") }
         tasks = try taskNodes.enumerated().map { index, node in
             let key = "tasks[\(index)]"
             let fields = try reader.mapping(node, key: key, allowed: ["name", "examples", "seed", "split", "steps", "allow_code_execution"],
                                             required: ["name", "examples"])
-            let name = try reader.string(fields["name"]!, key: "\(key).name")
+            let name = try reader.string(fields.required("name"), key: "\(key).name")
             let allowCode = try fields["allow_code_execution"].map { try Self.bool($0, reader: reader, key: "\(key).allow_code_execution") } ?? false
             let task = try Self.task(name, folder: folder, allowCodeExecution: allowCode, reader: reader, node: fields["name"], key: "\(key).name")
             var split = Split.eval
@@ -136,7 +148,9 @@ public struct ExperimentSpec: Sendable {
                 }
                 split = value
             }
-            let examples = try reader.positiveInt(fields["examples"]!, key: "\(key).examples")
+            nameLines.append(fields["name"]?.mark?.line)
+            taskStepNodes.append(fields["steps"].map { ($0, "\(key).steps") } ?? (stepsNode, "steps"))
+            let examples = try reader.positiveInt(fields.required("examples"), key: "\(key).examples", max: ExampleIndex.limit)
             if let available = task.exampleCount(split: split), examples > available {
                 throw reader.error(fields["examples"], key: "\(key).examples", "task '\(task.name)' has \(available) \(split.rawValue) examples, fewer than \(examples)")
             }
@@ -145,14 +159,16 @@ public struct ExperimentSpec: Sendable {
                 seed: try fields["seed"].map { try reader.int($0, key: "\(key).seed") } ?? 0, split: split,
                 steps: try fields["steps"].map { try reader.positiveInts($0, key: "\(key).steps") } ?? steps)
         }
+        taskLines = nameLines
         // Samplers: each entry expands to the Cartesian product of its list-valued parameters.
-        let samplerNodes = try reader.list(top["samplers"]!, key: "samplers")
+        let samplerNodes = try reader.list(top.required("samplers"), key: "samplers")
         guard !samplerNodes.isEmpty else { throw reader.error(top["samplers"], key: "samplers", "the list is empty") }
         var configurations: [SamplerConfiguration] = []
+        var blockNodes: [(Node?, String)] = []
         for (index, node) in samplerNodes.enumerated() {
             let key = "samplers[\(index)]"
             let fields = try reader.mapping(node, key: key, allowed: ["name", "label", "parameters"], required: ["name"])
-            let name = try reader.string(fields["name"]!, key: "\(key).name")
+            let name = try reader.string(fields.required("name"), key: "\(key).name")
             guard catalog.names.contains(name) else {
                 throw reader.error(fields["name"], key: "\(key).name",
                                    "unknown sampler '\(name)'; known samplers: \(catalog.names.joined(separator: ", "))")
@@ -174,15 +190,26 @@ public struct ExperimentSpec: Sendable {
                 let sampler: SweepSampler
                 do {
                     sampler = try catalog.make(name, parameters, blockLength)
+                } catch let error as ParameterError {
+                    // The error names its key as data: point at that parameter's line (the spec's own
+                    // block_length when the key came from there).
+                    if let axis = axes.first(where: { $0.name == error.key }) {
+                        throw reader.error(axis.node, key: "\(key).parameters.\(axis.name)", "\(error)")
+                    }
+                    if error.key == "block_length", let node = top["block_length"] {
+                        throw reader.error(node, key: "block_length", "\(error)")
+                    }
+                    throw reader.error(fields["name"], key: "\(key).name", "\(error)")
                 } catch {
-                    let culprit = axes.first { "\(error)".contains("'\($0.name)'") }
-                    throw reader.error(culprit?.node ?? fields["name"],
-                                       key: culprit.map { "\(key).parameters.\($0.name)" } ?? "\(key).name", "\(error)")
+                    throw reader.error(fields["name"], key: "\(key).name", "\(error)")
                 }
-                let suffix = varying.map { "\($0)=\(parameters[$0]!)" }.joined(separator: " ")
+                let suffix = varying.compactMap { name in parameters[name].map { "\(name)=\($0)" } }.joined(separator: " ")
                 configurations.append(SamplerConfiguration(
                     name: name, parameters: parameters, label: suffix.isEmpty ? label : "\(label) \(suffix)",
                     sampler: sampler))
+                let blockAxis = axes.first { $0.name == "block_length" }
+                blockNodes.append(blockAxis.map { ($0.node, "\(key).parameters.block_length") }
+                    ?? (top["block_length"], "block_length"))
             }
         }
         let labels = configurations.map(\.label)
@@ -190,6 +217,30 @@ public struct ExperimentSpec: Sendable {
             throw reader.error(top["samplers"], key: "samplers", "two sampler configurations share the label '\(duplicate)'; give them distinct 'label's")
         }
         samplers = configurations
+        try checkShapes(reader, steps: taskStepNodes, blocks: blockNodes)
+    }
+
+    /// Canvas shapes the samplers' loop cannot run (a generation length that is not a multiple of block_length, a
+    /// step budget that does not divide into the blocks) are found here, at the line of the value to change, instead
+    /// of after a sweep's first rows.
+    private func checkShapes(_ reader: SpecReader, steps stepNodes: [(Node?, String)], blocks blockNodes: [(Node?, String)]) throws {
+        for (taskIndex, task) in tasks.enumerated() {
+            let length = generationLength ?? task.task.answerLength
+            for (configIndex, config) in samplers.enumerated() {
+                // Samplers built on the masked loop take block_length (the catalogue adds the spec's own to them).
+                guard case .int(let block)? = config.sampler.parameters["block_length"] else { continue }
+                if let problem = MaskedLoop.shapeProblem(length: length, steps: length, blockLength: block) {
+                    let (node, key) = blockNodes[configIndex]
+                    throw reader.error(node, key: key, "\(problem) (task \(task.task.name), generation length \(length))")
+                }
+                for budget in Set(task.steps.map { min($0, length) }).sorted() {
+                    if let problem = MaskedLoop.shapeProblem(length: length, steps: budget, blockLength: block) {
+                        let (node, key) = stepNodes[taskIndex]
+                        throw reader.error(node, key: key, "\(problem) (task \(task.task.name), sampler \(config.label); a step budget must be a multiple of the number of blocks)")
+                    }
+                }
+            }
+        }
     }
 }
 

@@ -79,6 +79,20 @@ extension ExperimentSpec {
             .appendingPathComponent("\(name).shard-\(shard.index)-of-\(shard.count).sqlite")
     }
 
+    /// Creates `results/` beside the spec file when the database is the default one there and that folder is
+    /// missing: the one folder dlab ever creates (the spec's own folder exists, and nothing above it is made). A
+    /// database given by `results:` or `--database` must have its folder already.
+    public func createResultsFolder() throws {
+        guard usesDefaultDatabase else { return }
+        let folder = database.deletingLastPathComponent()
+        guard !FileManager.default.fileExists(atPath: folder.path) else { return }
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+        } catch {
+            throw SpecError(file: file.path, line: nil, key: nil, message: "cannot create the results folder \(folder.path) (\(error.localizedDescription))")
+        }
+    }
+
     /// Shard databases present beside the experiment's database.
     public func shardDatabases() -> [URL] {
         let folder = database.deletingLastPathComponent()

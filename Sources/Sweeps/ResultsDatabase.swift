@@ -6,25 +6,42 @@ import GRDB
 /// Each row is written in its own transaction, in WAL mode, so a process killed at any moment (even `kill -9`)
 /// leaves every finished example in the file and no partial one; the unique key (run, example, repeat) makes a
 /// second write of the same example impossible, so a resumed sweep cannot duplicate rows.
+///
+/// A database defends itself on open (see `ResultsDatabaseChecks.swift`): its folder must exist (nothing is created
+/// but the file), its pages must pass SQLite's `quick_check`, and its schema must be this one; every failure, then and
+/// later, is a `ResultsDatabaseError` naming the file.
 public final class ResultsDatabase {
     public let url: URL
     let queue: DatabaseQueue
 
-    /// Opens (and creates, with its folder, when missing) the database at `url`.
-    public init(_ url: URL) throws {
+    /// Opens the database at `url`; `create` makes a new one when no file is there (its folder must exist).
+    public init(_ url: URL, create: Bool = true) throws {
         self.url = url
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Self.checkLocation(url, create: create)
+        do {
+            queue = try Self.open(url)
+        } catch {
+            throw ResultsDatabaseError.wrapping(error, file: url)
+        }
+    }
+
+    private static func open(_ url: URL) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // A crash of the process (not of the machine) loses nothing committed with synchronous=NORMAL in WAL mode.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         configuration.busyMode = .timeout(10)
-        queue = try DatabaseQueue(path: url.path, configuration: configuration)
+        let queue = try DatabaseQueue(path: url.path, configuration: configuration)
+        try checkIntegrity(queue, file: url)
+        try checkOwnership(queue, file: url)
+        try migrator.migrate(queue)
+        try checkSchema(queue, file: url)
+        // Only a database that passed every check is written to (WAL mode is recorded in the file's header).
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
         }
-        try Self.migrator.migrate(queue)
+        return queue
     }
 
     static var migrator: DatabaseMigrator {
@@ -83,38 +100,39 @@ public final class ResultsDatabase {
     /// - Returns: false when a row with the same key is already there (it is left as it is).
     @discardableResult
     public func insert(_ result: ExampleResult) throws -> Bool {
-        try queue.write { db in
+        try guarded { try queue.write { db in
             try result.insert(db, onConflict: .ignore)
             return db.changesCount > 0
-        }
+        } }
     }
 
     /// Keys of every row, so a sweep skips what it has already done.
     public func existingKeys() throws -> Set<ExampleKey> {
-        try queue.read { db in
+        try read { db in
             let rows = try Row.fetchCursor(db, sql: "SELECT run_key, example_index, repeat_index FROM examples")
             var keys = Set<ExampleKey>()
             while let row = try rows.next() {
-                keys.insert(ExampleKey(runKey: row[0], exampleIndex: row[1], repeatIndex: row[2]))
+                keys.insert(ExampleKey(runKey: try row.decode(atIndex: 0), exampleIndex: try row.decode(atIndex: 1),
+                                       repeatIndex: try row.decode(atIndex: 2)))
             }
             return keys
         }
     }
 
     public func count() throws -> Int {
-        try queue.read { db in try ExampleResult.fetchCount(db) }
+        try read { db in try ExampleResult.fetchCount(db) }
     }
 
     /// Every row, in a stable order (run key, example, repeat).
     public func allResults() throws -> [ExampleResult] {
-        try queue.read { db in
+        try read { db in
             try ExampleResult.fetchAll(db, sql: "SELECT * FROM examples ORDER BY run_key, example_index, repeat_index")
         }
     }
 
     /// Rows of one series point (for order heatmaps and failure listings).
     public func results(task: String, samplerConfig: String, stepBudget: Int) throws -> [ExampleResult] {
-        try queue.read { db in
+        try read { db in
             try ExampleResult.fetchAll(
                 db,
                 sql: "SELECT * FROM examples WHERE task = ? AND sampler_config = ? AND step_budget = ? ORDER BY run_key, example_index, repeat_index",
@@ -128,9 +146,9 @@ public final class ResultsDatabase {
     public func merge(from others: [URL]) throws -> (added: Int, skipped: Int) {
         var (added, skipped) = (0, 0)
         for other in others {
-            let source = try ResultsDatabase(other)
+            let source = try ResultsDatabase(other, create: false)
             let rows = try source.allResults()
-            try queue.write { db in
+            try guarded { try queue.write { db in
                 for row in rows {
                     try row.insert(db, onConflict: .ignore)
                     if db.changesCount > 0 {
@@ -146,14 +164,14 @@ public final class ResultsDatabase {
                         if present != row { throw MergeConflict(file: other.path, key: row.key) }
                     }
                 }
-            }
+            } }
         }
         return (added, skipped)
     }
 
     /// Reads a database through a closure (for aggregates and exports).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try queue.read(body)
+        try guarded { try queue.read(body) }
     }
 }
 

@@ -42,13 +42,18 @@ public struct SweepRunner {
     public let spec: ExperimentSpec
     public let database: ResultsDatabase
     public var gitCommit = SourceVersion.gitCommit()
+    /// Wall-clock limit of one example in seconds (`dlab sweep --timeout`); nil for none. It is checked before each
+    /// forward pass (a sampler runs synchronously), so an example can overrun it by at most one forward pass; an
+    /// example past it stops the sweep with an `ExampleTimeout` (rows already written stay; rerun with a larger limit).
+    public var exampleTimeout: Double?
 
     public init(spec: ExperimentSpec, database: ResultsDatabase) {
         self.spec = spec
         self.database = database
     }
 
-    /// Runs the grid (or one shard of it).
+    /// Runs the grid (or one shard of it). Examples are walked one at a time (never listed up front), so a grid of
+    /// a billion examples starts writing at once and can be stopped at any moment.
     /// - Parameter progress: called before the first example and after each written one.
     @discardableResult
     public func run(shard: Shard? = nil, progress: (SweepProgress) -> Void = { _ in }) throws -> SweepSummary {
@@ -67,40 +72,47 @@ public struct SweepRunner {
             if !notApplicable.contains(pair) { notApplicable.append(pair) }
             return false
         }
+        try checkLengths(runs, folders: folders)
         let done = try database.existingKeys()
-        let pending = runs.map { run in
-            (run, pendingExamples(of: run, done: done))
+        let doneCounts = Self.countDone(done, of: runs)
+        var toDo = 0, work = 0
+        for run in runs {
+            let pending = run.exampleCount - (doneCounts[run.key] ?? 0)
+            toDo = saturatingSum(toDo, pending)
+            work = saturatingSum(work, saturatingProduct(run.stepBudget, pending))
         }
-        let toDo = pending.reduce(0) { $0 + $1.1.count }
-        let skipped = runs.reduce(0) { $0 + $1.exampleCount } - toDo
-        let work = pending.reduce(0) { $0 + $1.0.stepBudget * $1.1.count }
+        let skipped = runs.reduce(0) { saturatingSum($0, $1.exampleCount) } - toDo
         var state = SweepProgress(runsDone: 0, runsTotal: runs.count, examplesDone: 0, examplesToDo: toDo,
                                   secondsElapsed: 0, runningAccuracy: 0, currentRun: "", workDone: 0, workToDo: work)
         var scoreSum = 0.0
         let start = ContinuousClock.now
         progress(state)
-        for (run, examples) in pending {
+        for run in runs {
             defer { state.runsDone += 1 }
-            guard !examples.isEmpty else { continue }
+            guard run.exampleCount > (doneCounts[run.key] ?? 0) else { continue }
             state.currentRun = "\(run.task.task.name) · \(run.sampler.label) · \(run.stepBudget) steps"
             let folder = try folders[run.model.folder] ?? ModelFolder(run.model.folder)
             guard let tokenizer = folder.tokenizer else {
                 throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
             }
-            for (index, repeatIndex) in examples {
-                let result: ExampleResult
-                do {
-                    result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
-                } catch {
-                    throw RunError(run: run, exampleIndex: index, underlying: error)
+            let key = run.key
+            for index in 0 ..< run.task.examples {
+                for repeatIndex in 0 ..< run.repeats
+                where !done.contains(ExampleKey(runKey: key, exampleIndex: index, repeatIndex: repeatIndex)) {
+                    let result: ExampleResult
+                    do {
+                        result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
+                    } catch {
+                        throw RunError(run: run, exampleIndex: index, underlying: error)
+                    }
+                    try database.insert(result)
+                    scoreSum += result.score
+                    state.examplesDone += 1
+                    state.workDone = saturatingSum(state.workDone, run.stepBudget)
+                    state.runningAccuracy = scoreSum / Double(state.examplesDone)
+                    state.secondsElapsed = seconds(since: start)
+                    progress(state)
                 }
-                try database.insert(result)
-                scoreSum += result.score
-                state.examplesDone += 1
-                state.workDone += run.stepBudget
-                state.runningAccuracy = scoreSum / Double(state.examplesDone)
-                state.secondsElapsed = seconds(since: start)
-                progress(state)
             }
         }
         state.secondsElapsed = seconds(since: start)
@@ -109,16 +121,17 @@ public struct SweepRunner {
                             seconds: state.secondsElapsed, notApplicable: notApplicable)
     }
 
-    private func pendingExamples(of run: Run, done: Set<ExampleKey>) -> [(Int, Int)] {
-        let key = run.key
-        var pending: [(Int, Int)] = []
-        for index in 0 ..< run.task.examples {
-            for repeatIndex in 0 ..< run.repeats
-            where !done.contains(ExampleKey(runKey: key, exampleIndex: index, repeatIndex: repeatIndex)) {
-                pending.append((index, repeatIndex))
-            }
+    /// Rows already in the database per run key, counting only those inside the run's current examples and repeats.
+    static func countDone(_ done: Set<ExampleKey>, of runs: [Run]) -> [String: Int] {
+        var runsByKey: [String: Run] = [:]
+        for run in runs { runsByKey[run.key] = run }
+        var counts: [String: Int] = [:]
+        for key in done {
+            guard let run = runsByKey[key.runKey], (0 ..< run.task.examples).contains(key.exampleIndex),
+                  (0 ..< run.repeats).contains(key.repeatIndex) else { continue }
+            counts[key.runKey, default: 0] += 1
         }
-        return pending
+        return counts
     }
 
     /// One example: prompt → tokens → sampler on a counted denoiser → text → score.
@@ -131,7 +144,7 @@ public struct SweepRunner {
         // One independent random stream per (example, repeat), so results do not depend on the order of work.
         var rng = SeededGenerator(seed: UInt64(bitPattern: Int64(run.seed)),
                                   stream: UInt64(index) << 20 | UInt64(repeatIndex))
-        let counter = CountingDenoiser(folder.denoiser)
+        let counter = CountingDenoiser(exampleTimeout.map { DeadlineDenoiser(folder.denoiser, seconds: $0) } ?? folder.denoiser)
         let start = ContinuousClock.now
         let generation = try generateAnswer(run, prompt: prompt, denoiser: counter, tokenizer: tokenizer, rng: &rng)
         let wall = seconds(since: start)

@@ -5,7 +5,20 @@ import Yams
 /// A YAML mapping with its keys in file order and the nodes to point errors at.
 struct SpecMapping {
     var ordered: [(String, Node)]
+    /// The node of line `line` (0 when unknown) whose mapping this is, for errors about a missing key.
+    var node: Node?
+    var file = ""
+
     subscript(key: String) -> Node? { ordered.first { $0.0 == key }?.1 }
+
+    /// The value of a key `SpecReader.mapping` was told is required (so present); a missing one is still an error
+    /// naming the key, never a trap.
+    func required(_ key: String) throws -> Node {
+        guard let value = self[key] else {
+            throw SpecError(file: file, line: node?.mark?.line, key: key, message: "missing key '\(key)'")
+        }
+        return value
+    }
 }
 
 /// Reads values out of composed YAML nodes, turning every problem into a `SpecError` with the node's line.
@@ -43,7 +56,7 @@ struct SpecReader {
         for name in required where !ordered.contains(where: { $0.0 == name }) {
             throw error(node, key: key == "(top level)" ? name : "\(key).\(name)", "missing key '\(name)'")
         }
-        return SpecMapping(ordered: ordered)
+        return SpecMapping(ordered: ordered, node: node, file: file)
     }
 
     func list(_ node: Node, key: String) throws -> [Node] {
@@ -63,11 +76,16 @@ struct SpecReader {
         return value
     }
 
-    func positiveInt(_ node: Node, key: String) throws -> Int {
+    /// A positive integer, at most `max` (counts and lengths are bounded before anything multiplies or allocates).
+    func positiveInt(_ node: Node, key: String, max: Int = SpecReader.maxCount) throws -> Int {
         let value = try int(node, key: key)
         guard value > 0 else { throw error(node, key: key, "must be positive, got \(value)") }
+        guard value <= max else { throw error(node, key: key, "must be at most \(max), got \(value)") }
         return value
     }
+
+    /// The bound of step budgets, lengths and repeats in a spec: 2²⁰, far above any canvas a model here can hold.
+    static let maxCount = 1 << 20
 
     /// A list of integers (or one integer).
     func ints(_ node: Node, key: String) throws -> [Int] {

@@ -53,3 +53,16 @@ public protocol EvaluationTask: Sendable {
     /// Generation ends at the first of these strings (file-backed tasks; none for built-in ones).
     var stopStrings: [String] { get }
 }
+
+/// The example indices every task accepts: 0 ..< 2⁴⁰ (about 1.1 trillion). Far beyond any real use, and small enough
+/// that an index plus a count never overflows and that a sweep's random stream id (index << 20 | repeat) stays
+/// distinct per example. Callers check indices from the command line or a spec against it before any arithmetic.
+public enum ExampleIndex {
+    public static let limit = 1 << 40
+
+    /// `start ..< start + count` clamped to `0 ..< limit`, without overflow for any inputs.
+    public static func range(start: Int, count: Int) -> Range<Int> {
+        let first = min(max(start, 0), limit)
+        return first ..< first + min(max(count, 0), limit - first)
+    }
+}

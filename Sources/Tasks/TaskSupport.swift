@@ -47,9 +47,10 @@ extension EvaluationTask {
     /// The registry key, reachable from an existential (`any EvaluationTask`).
     public var name: String { Self.name }
 
-    /// `count` consecutive examples starting at `start`.
+    /// `count` consecutive examples starting at `start`, as an array (for small counts: `dlab tasks` walks indices
+    /// one at a time instead); indices are clamped to `0 ..< ExampleIndex.limit`.
     public func examples(split: Split, seed: UInt64, count: Int, start: Int = 0) -> [TaskExample] {
-        (start ..< start + max(count, 0)).map { example(split: split, index: $0, seed: seed) }
+        ExampleIndex.range(start: start, count: count).map { example(split: split, index: $0, seed: seed) }
     }
 
     /// Draws candidates from example `index`'s own stream until one lands in `split` (about 8 draws for eval).

@@ -13,11 +13,16 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A model folder to time at 64, 256 and 1024 tokens (optional).")
     var model: String?
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads, 1...256.")
     var threads: Int = 1
 
-    @Option(help: "Timed repeats per measurement (the median is reported).")
+    @Option(parsing: .unconditional, help: "Timed repeats per measurement (the median is reported).")
     var repeats: Int = 15
+
+    func validate() throws {
+        try NumberBounds.check(threads, "--threads", NumberBounds.threads)
+        try NumberBounds.check(repeats, "--repeats", NumberBounds.repeats)
+    }
 
     @Flag(help: "Skip the random-weight reference configurations.")
     var skipReference = false

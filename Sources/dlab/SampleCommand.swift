@@ -3,6 +3,7 @@ import DiffusionCore
 import DiffusionEngine
 import Foundation
 import Samplers
+import Sweeps
 import Tasks
 
 #if canImport(Glibc)
@@ -30,16 +31,16 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "A task (see `dlab tasks list`; file-backed ones by name or definition path); its example gives the prompt and the canvas length.")
     var task: String?
 
-    @Option(help: "Index of the task example.")
+    @Option(parsing: .unconditional, help: "Index of the task example.")
     var index: Int = 0
 
-    @Option(help: "Run this many task examples from --index on, and print accuracy, mean NFE and time.")
+    @Option(parsing: .unconditional, help: "Run this many task examples from --index on, and print accuracy, mean NFE and time.")
     var count: Int = 1
 
-    @Option(help: "Seed of the task's example stream.")
+    @Option(parsing: .unconditional, help: "Seed of the task's example stream.")
     var seed: UInt64 = 0
 
-    @Option(name: .customLong("sampler-seed"), help: "Seed of the sampler's randomness (example i uses stream i).")
+    @Option(name: .customLong("sampler-seed"), parsing: .unconditional, help: "Seed of the sampler's randomness (example i uses stream i).")
     var samplerSeed: UInt64 = 0
 
     @Option(help: "Split the task example comes from (train or eval).")
@@ -48,14 +49,14 @@ struct SampleCommand: ParsableCommand {
     @Argument(help: "A free prompt, when no --task is given.")
     var prompt: String?
 
-    @Option(help: "Step budget (default: the canvas length, one token per step).")
+    @Option(parsing: .unconditional, help: "Step budget (default: the canvas length, one token per step).")
     var steps: Int?
 
-    @Option(name: .customLong("max-new-tokens"),
+    @Option(name: .customLong("max-new-tokens"), parsing: .unconditional,
             help: "Generate up to this many tokens, canvas after canvas (each finished canvas joins the prefix; stops after a canvas with EOS). Default: one canvas.")
     var maxNewTokens: Int?
 
-    @Option(name: .customLong("gen-length"), help: "Canvas length (default: the task's answer length).")
+    @Option(name: .customLong("gen-length"), parsing: .unconditional, help: "Canvas length (default: the task's answer length).")
     var genLength: Int?
 
     @Flag(name: .customLong("allow-code-execution"), help: "Run the generated code of a code task (sandboxed, see README).")
@@ -64,8 +65,17 @@ struct SampleCommand: ParsableCommand {
     @Flag(help: "Redraw the canvas live in the terminal at every step.")
     var visual = false
 
-    @Option(name: .customLong("visual-delay"), help: "Milliseconds to pause after each redrawn step with --visual.")
+    @Option(name: .customLong("visual-delay"), parsing: .unconditional, help: "Milliseconds to pause after each redrawn step with --visual.")
     var visualDelay: Int = 80
+
+    /// Every number in range before anything is loaded or allocated; the model's own limits follow once it is.
+    func validate() throws {
+        try NumberBounds.checkExamples(start: index, count: count, startOption: "--index", countOption: "--count", minimumCount: 1)
+        if let steps { try NumberBounds.check(steps, "--steps", NumberBounds.steps) }
+        if let genLength { try NumberBounds.check(genLength, "--gen-length", NumberBounds.tokens) }
+        if let maxNewTokens { try NumberBounds.check(maxNewTokens, "--max-new-tokens", NumberBounds.tokens) }
+        try NumberBounds.check(visualDelay, "--visual-delay", NumberBounds.visualDelay)
+    }
 
     func run() throws {
         let folder = try modelOptions.load()
@@ -73,12 +83,10 @@ struct SampleCommand: ParsableCommand {
         let sampler = try makeSampler(modelDefaults: defaults.parameters)
         let steps = self.steps ?? defaults.steps
         guard let tokenizer = folder.tokenizer else { throw ValidationError("the model has no tokenizer.json") }
-        guard count > 0 else { throw ValidationError("--count must be positive") }
         switch (task, prompt) {
         case (let name?, nil):
             let evaluationTask = try TaskRegistry.task(named: name, library: .standard, allowCodeExecution: allowCodeExecution)
             guard let split = Split(rawValue: split) else { throw ValidationError("--split must be train or eval, got '\(split)'") }
-            guard index >= 0 else { throw ValidationError("--index must be non-negative") }
             if let file = evaluationTask as? FileBackedTask, file.definition.executesCode, !file.allowCodeExecution {
                 throw ValidationError("\(CodeExecutionError.notAllowed)")  // before generating, not after
             }
@@ -114,7 +122,7 @@ struct SampleCommand: ParsableCommand {
                              Double(length * count) / Double(passes), 1e3 * seconds / Double(count)))
             }
         case (nil, let text?):
-            guard let length = genLength, length > 0 else { throw ValidationError("--gen-length must be a positive number for a free prompt") }
+            guard let length = genLength else { throw ValidationError("--gen-length is needed with a free prompt") }
             report(text, try generate(sampler, text, length: length, steps: steps ?? length, stream: 0, folder: folder,
                                       tokenizer: tokenizer))
         case (_?, _?):
@@ -144,9 +152,14 @@ struct SampleCommand: ParsableCommand {
         throws -> (answer: String, generation: Generation, seconds: Double)
     {
         let promptTokens = try tokenizer.encode(text)
+        guard !promptTokens.isEmpty else { throw ValidationError("the prompt is empty (it encodes to no tokens)") }
+        let totalNew = max(total ?? maxNewTokens ?? length, length)
+        try ModelLimits(folder.denoiser).check(
+            promptTokens: promptTokens.count, canvasLength: length, totalNew: totalNew, canvasName: "--gen-length",
+            totalName: maxNewTokens == nil ? "--gen-length" : "--max-new-tokens")
         var rng = SeededGenerator(seed: samplerSeed, stream: UInt64(stream))
         let sink = visual ? VisualTrace(tokenizer: tokenizer, mask: folder.denoiser.specialTokens.mask, delay: visualDelay) : nil
-        let multiCanvas = try MultiCanvas(canvasLength: length, maxNewTokens: max(total ?? maxNewTokens ?? length, length))
+        let multiCanvas = try MultiCanvas(canvasLength: length, maxNewTokens: totalNew)
         // A task's stop string in the text so far ends generation after that canvas (the scorer cuts the text there).
         let stopped: ([TokenID]) -> Bool = { tokens in
             stops.isEmpty ? false : { text in stops.contains { !$0.isEmpty && text.contains($0) } }(tokenizer.decode(tokens, skipSpecial: true))

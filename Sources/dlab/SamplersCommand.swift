@@ -4,6 +4,7 @@ import DiffusionEngine
 import ExperimentSamplers
 import Foundation
 import Samplers
+import Sweeps
 
 /// The registry `dlab` uses: the built-in catalogue plus the researchers' samplers of Experiments/Samplers.
 enum DLabSamplers {
@@ -63,19 +64,27 @@ extension SamplersCommand {
 
         @OptionGroup var modelOptions: ModelOptions
 
-        @Option(help: "Prompt length (tokens).")
+        @Option(parsing: .unconditional, help: "Prompt length (tokens).")
         var promptLength: Int = 11
 
-        @Option(help: "Canvas length (tokens).")
+        @Option(parsing: .unconditional, help: "Canvas length (tokens).")
         var length: Int = 16
 
-        @Option(help: "Timed repeats (the median is reported).")
+        @Option(parsing: .unconditional, help: "Timed repeats (the median is reported).")
         var repeats: Int = 30
+
+        func validate() throws {
+            try NumberBounds.check(promptLength, "--prompt-length", 0 ... NumberBounds.tokens.upperBound)
+            try NumberBounds.check(length, "--length", NumberBounds.tokens)
+            try NumberBounds.check(repeats, "--repeats", NumberBounds.repeats)
+        }
 
         func run() throws {
             let folder = try modelOptions.load(requireTokenizer: false)
             var rng = SeededGenerator(seed: 7)
             let model = folder.denoiser
+            try ModelLimits(model).check(promptTokens: promptLength, canvasLength: length, totalNew: length,
+                                         canvasName: "--length", totalName: "--length")
             let vocabulary = model.vocabularySize
             let special = Set(model.specialTokens.neverGenerated + model.specialTokens.endOfSequence)
             let ordinary = (0 ..< vocabulary).filter { !special.contains($0) }

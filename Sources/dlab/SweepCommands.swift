@@ -19,6 +19,18 @@ struct SpecOptions: ParsableArguments {
     func databaseURL(_ spec: ExperimentSpec, shard: Shard? = nil) -> URL {
         database.map { URL(fileURLWithPath: $0) } ?? spec.database(for: shard)
     }
+
+    /// The database to write into: the default `results/` folder beside the spec is created when missing (and only
+    /// that one; a --database or `results:` path must have its folder).
+    func openForWriting(_ spec: ExperimentSpec, shard: Shard? = nil) throws -> ResultsDatabase {
+        if database == nil { try spec.createResultsFolder() }
+        return try ResultsDatabase(databaseURL(spec, shard: shard))
+    }
+
+    /// The database to read: it must exist.
+    func openForReading(_ spec: ExperimentSpec) throws -> ResultsDatabase {
+        try ResultsDatabase(databaseURL(spec), create: false)
+    }
 }
 
 /// `dlab sweep`: runs the grid of an experiment into its database, skipping what is already there.
@@ -34,25 +46,39 @@ struct SweepCommand: ParsableCommand {
 
     @OptionGroup var options: SpecOptions
 
-    @Option(help: "Run only shard i of n (0-based, e.g. 0/4), for a job array.")
+    @Option(parsing: .unconditional, help: "Run only shard i of n (0-based, e.g. 0/4), for a job array.")
     var shard: String?
 
-    @Option(help: "OpenBLAS threads.")
+    @Option(parsing: .unconditional, help: "OpenBLAS threads, 1...256.")
     var threads: Int = 1
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Time limit of one example in seconds (checked before each forward pass). An example past it stops the sweep with an error; the rows already written stay, and a rerun with a larger limit goes on from there.",
+        valueName: "seconds"))
+    var timeout: Double?
 
     @Flag(help: "No progress bar.")
     var quiet = false
+
+    func validate() throws {
+        try NumberBounds.check(threads, "--threads", NumberBounds.threads)
+        if let timeout, !(timeout > 0 && timeout <= 1e6) {
+            throw ValidationError("--timeout must be > 0 and ≤ 1000000 seconds, got \(timeout)")
+        }
+    }
 
     func run() throws {
         let spec = try options.load()
         let shard = try shard.map(Shard.init)
         MatMul.setThreads(threads)
-        let url = options.databaseURL(spec, shard: shard)
-        let database = try ResultsDatabase(url)
+        let database = try options.openForWriting(spec, shard: shard)
+        let url = database.url
         let bar = ProgressBar(enabled: !quiet)
-        let summary = try SweepRunner(spec: spec, database: database).run(shard: shard) { bar.show($0) }
+        var runner = SweepRunner(spec: spec, database: database)
+        runner.exampleTimeout = timeout
+        let summary = try runner.run(shard: shard) { bar.show($0) }
         bar.finish()
-        print(String(format: "%@: %d runs%@, %d examples written, %d already there, %.1f s",
+        print(String(format: "%@: %ld runs%@, %ld examples written, %ld already there, %.1f s",
                      spec.name, summary.runs, shard.map { " (shard \($0))" } ?? "", summary.examplesWritten,
                      summary.examplesSkipped, summary.seconds))
         for pair in summary.notApplicable { print("not run: \(pair)") }
@@ -70,7 +96,7 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let spec = try options.load()
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForReading(spec)
         let aggregates = try database.aggregates()
         guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
@@ -91,12 +117,22 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Folder that receives <name>/ with the figures.")
     var output: String = "plots"
 
+    @Option(name: .customLong("gnuplot-timeout"), parsing: .unconditional,
+            help: ArgumentHelp("Seconds gnuplot may take per figure before it is stopped and the plot fails.", valueName: "seconds"))
+    var gnuplotTimeout: Double = 60
+
+    func validate() throws {
+        guard gnuplotTimeout > 0, gnuplotTimeout <= 86_400 else {
+            throw ValidationError("--gnuplot-timeout must be > 0 and ≤ 86400 seconds, got \(gnuplotTimeout)")
+        }
+    }
+
     func run() throws {
         let spec = try options.load()
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForReading(spec)
         guard try database.count() > 0 else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         let folder = URL(fileURLWithPath: output).appendingPathComponent(spec.name)
-        let files = try ExperimentFigures.write(from: database, to: folder)
+        let files = try ExperimentFigures.write(from: database, to: folder, gnuplot: Gnuplot(timeout: gnuplotTimeout))
         for file in files { print(file.png.path) }
         print("figures: \(folder.path) (\(files.count) figures, each .png .svg .gp .dat)")
     }
@@ -117,7 +153,7 @@ struct MergeCommand: ParsableCommand {
         let spec = try options.load()
         let sources = shards.isEmpty ? spec.shardDatabases() : shards.map { URL(fileURLWithPath: $0) }
         guard !sources.isEmpty else { throw SweepCommandError("no shard databases found beside \(spec.database.path)") }
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForWriting(spec)
         let counts = try database.merge(from: sources)
         print("merged \(sources.count) databases into \(database.url.path): \(counts.added) rows added, \(counts.skipped) already there")
     }
@@ -139,7 +175,7 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         guard let format = ExportFormat(rawValue: format) else { throw ValidationError("--format must be csv or jsonl, got '\(format)'") }
         let spec = try options.load()
-        let database = try ResultsDatabase(options.databaseURL(spec))
+        let database = try options.openForReading(spec)
         let handle: FileHandle
         if let output {
             guard FileManager.default.createFile(atPath: output, contents: nil) else {
@@ -173,12 +209,12 @@ final class ProgressBar {
         guard !drewFinal, progress.secondsElapsed - lastDraw >= interval || finished else { return }
         drewFinal = finished
         lastDraw = progress.secondsElapsed
-        let fraction = progress.examplesToDo == 0 ? 1 : Double(progress.examplesDone) / Double(progress.examplesToDo)
+        let fraction = progress.examplesToDo == 0 ? 1 : min(1, Double(progress.examplesDone) / Double(progress.examplesToDo))
         let width = 24
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let eta = progress.secondsLeft.map(Self.clock) ?? "--:--"
-        let line = String(format: "[%@] %d/%d runs  %d/%d examples  %.1f ex/s  ETA %@  acc %.1f%%  %@",
+        let line = String(format: "[%@] %ld/%ld runs  %ld/%ld examples  %.1f ex/s  ETA %@  acc %.1f%%  %@",
                           bar, progress.runsDone, progress.runsTotal, progress.examplesDone, progress.examplesToDo,
                           progress.examplesPerSecond, eta, 100 * progress.runningAccuracy, progress.currentRun)
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
@@ -189,9 +225,11 @@ final class ProgressBar {
     }
 
     static func clock(_ seconds: Double) -> String {
+        // Beyond a thousand years (a grid of 2⁴⁰ examples) there is no clock to show, and Int() of it could trap.
+        guard seconds.isFinite, seconds >= 0, seconds < 3.2e10 else { return "> 1000 years" }
         let total = Int(seconds.rounded())
-        return total >= 3600 ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
-            : String(format: "%d:%02d", total / 60, total % 60)
+        return total >= 3600 ? String(format: "%ld:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%ld:%02d", total / 60, total % 60)
     }
 }
 

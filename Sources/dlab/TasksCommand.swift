@@ -59,15 +59,15 @@ struct TasksCommand: ParsableCommand {
         var name: String
         @Option(help: "Split: train or eval.")
         var split: String = "eval"
-        @Option(help: "Seed of the generator.")
+        @Option(parsing: .unconditional, help: "Seed of the generator.")
         var seed: UInt64 = 0
-        @Option(help: "First example index.")
+        @Option(parsing: .unconditional, help: "First example index.")
         var index: Int = 0
-        @Option(help: "Number of examples.")
+        @Option(parsing: .unconditional, help: "Number of examples.")
         var count: Int = 3
 
         func validate() throws {
-            guard index >= 0, count >= 0 else { throw ValidationError("--index and --count must be non-negative.") }
+            try NumberBounds.checkExamples(start: index, count: count, startOption: "--index", countOption: "--count", minimumCount: 0)
             _ = try parseSplit(split)
         }
 
@@ -85,7 +85,9 @@ struct TasksCommand: ParsableCommand {
                 return
             }
             print("layout: prompt \(task.promptLength) chars, answer \(task.answerLength) chars")
-            for example in task.examples(split: split, seed: seed, count: count, start: index) {
+            // One example at a time: a large --count streams instead of building an array first.
+            for i in index ..< index + count {
+                let example = task.example(split: split, index: i, seed: seed)
                 print("\(split.rawValue)[\(example.index)] seed \(seed): \(example.prompt) -> \(example.answer)")
             }
         }
@@ -105,17 +107,17 @@ struct TasksCommand: ParsableCommand {
         var name: String
         @Option(help: "Split: train or eval (required, so eval data is never exported for training by default).")
         var split: String
-        @Option(help: "Seed of the generator.")
+        @Option(parsing: .unconditional, help: "Seed of the generator.")
         var seed: UInt64 = 0
-        @Option(help: "Number of examples.")
+        @Option(parsing: .unconditional, help: "Number of examples.")
         var count: Int
-        @Option(help: "First example index.")
+        @Option(parsing: .unconditional, help: "First example index.")
         var start: Int = 0
         @Option(help: "Output file (default: standard output).")
         var output: String?
 
         func validate() throws {
-            guard start >= 0, count >= 0 else { throw ValidationError("--start and --count must be non-negative.") }
+            try NumberBounds.checkExamples(start: start, count: count, startOption: "--start", countOption: "--count", minimumCount: 0)
             _ = try parseSplit(split)
         }
 

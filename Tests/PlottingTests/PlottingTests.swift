@@ -90,6 +90,7 @@ extension PlottingTests {
     @Test func figuresFromADatabase() throws {
         let folder = PlottingTests.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let database = try ResultsDatabase(folder.appendingPathComponent("results.sqlite"))
         for (config, budget) in [("a", 1), ("a", 4), ("b", 1), ("b", 4)] {
             for index in 0 ..< 10 {
@@ -113,4 +114,62 @@ extension PlottingTests {
         let data = try String(contentsOf: files[0].data, encoding: .utf8)
         #expect(data.contains("# a\n") && data.contains("# Pareto frontier"))
     }
+
+    /// A gnuplot that never exits is stopped after the time limit (its whole process group), with an error.
+    @Test func gnuplotThatNeverExitsTimesOut() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let start = Date()
+        let error = #expect(throws: GnuplotError.self) {
+            try PlottingTests.chart.write(to: folder, name: "hangs", gnuplot: Gnuplot(command: "sleep 600", timeout: 1))
+        }
+        #expect(error?.kind == .timeout, "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
+
+    /// A gnuplot that reports an error but exits 0 (and writes no image) is an error naming the figure; an image
+    /// left by an earlier run does not count.
+    @Test func gnuplotThatWritesNothingIsAnError() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("stale".utf8).write(to: folder.appendingPathComponent("silent.png"))
+        let liar = Gnuplot(command: "cat >/dev/null; echo 'line 7: undefined variable: x' >&2; exit 0", timeout: 30)
+        let error = #expect(throws: GnuplotError.self) {
+            try PlottingTests.chart.write(to: folder, name: "silent", gnuplot: liar)
+        }
+        #expect(error?.kind == .missingOutput, "\(String(describing: error))")
+        #expect(error?.description.contains("figure 'silent'") == true && error?.description.contains("undefined variable") == true,
+                "\(String(describing: error))")
+    }
+
+    /// gnuplots started at the same moment do not hold each other's script pipe open (each would then wait for the
+    /// end of its script until the time limit): every one of eight finishes at once.
+    @Test func concurrentRunsDoNotShareTheirPipes() throws {
+        let folder = PlottingTests.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let start = Date()
+        let failures = LockedCount()
+        // A script larger than a pipe's buffer, read after a pause: each parent holds its write end open for a while,
+        // the window in which another thread's fork could inherit it.
+        let script = String(repeating: "# a comment line that fills the pipe's buffer\n", count: 4096)
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            do {
+                try Gnuplot(command: "sleep 0.3; cat >/dev/null", timeout: 20).run(script, in: folder)
+            } catch {
+                failures.add()
+            }
+        }
+        #expect(failures.value == 0)
+        #expect(Date().timeIntervalSince(start) < 15)
+    }
+}
+
+final class LockedCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    func add() { lock.lock(); count += 1; lock.unlock() }
 }

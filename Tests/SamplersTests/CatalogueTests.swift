@@ -53,17 +53,26 @@ final class FavouriteDenoiser: Denoiser {
 
     @Test func badNamesKeysAndValuesAreClearErrors() {
         #expect(throws: SamplerError.unknownSampler(name: "fast", known: registry.names)) { try registry.entry(named: "fast") }
-        #expect(throws: SamplerError.invalidParameter("unknown parameter 'treshold' for sampler 'fast_dllm_threshold'; known: temperature, threshold, block_length, cfg_scale, shift_logits, suppress_eos, stop_at_eos")) {
+        // Parameter errors carry the sampler, the key and the value as data.
+        #expect(throws: ParameterError(sampler: "fast_dllm_threshold", key: "treshold", value: "0.9", problem: "is not a parameter of this sampler (known: temperature, threshold, block_length, cfg_scale, shift_logits, suppress_eos, stop_at_eos)")) {
             try registry.sampler(named: "fast_dllm_threshold", parameters: ["treshold": .double(0.9)])
         }
-        #expect(throws: SamplerError.invalidParameter("fast_dllm_threshold: parameter 'threshold' must be a number, got 'high'")) {
+        #expect(throws: ParameterError(sampler: "fast_dllm_threshold", key: "threshold", value: "high", problem: "must be a number")) {
             try registry.sampler(named: "fast_dllm_threshold", parameters: ["threshold": .string("high")])
         }
-        #expect(throws: SamplerError.invalidParameter("threshold must be in [0, 1], got 1.5")) {
+        #expect(throws: ParameterError(sampler: "fast_dllm_threshold", key: "threshold", value: "1.5", problem: "must be in [0, 1]")) {
             try registry.sampler(named: "fast_dllm_threshold", parameters: ["threshold": .double(1.5)])
         }
-        #expect(throws: SamplerError.invalidParameter("mdlm_ancestral: parameter 'schedule' has an invalid value 'cosin'")) {
+        let schedule = #expect(throws: ParameterError.self) {
             try registry.sampler(named: "mdlm_ancestral", parameters: ["schedule": .string("cosin")])
+        }
+        #expect(schedule?.key == "schedule" && schedule?.value == "cosin" && schedule?.problem.hasPrefix("has an invalid value") == true)
+        // A number that does not fit an integer parameter: Foundation's error may not name the key; the registry does.
+        #expect(throws: ParameterError(sampler: "llada_low_confidence", key: "block_length", value: "2.5", problem: "must be an integer")) {
+            try registry.sampler(named: "llada_low_confidence", parameters: ["block_length": .double(2.5), "temperature": .double(0)])
+        }
+        #expect(throws: ParameterError(sampler: "llada_low_confidence", key: "block_length", value: "-2", problem: "must be positive")) {
+            try registry.sampler(named: "llada_low_confidence", parameters: ["block_length": .int(-2)])
         }
         #expect(throws: SamplerError.invalidParameter("two samplers are registered as 'autoregressive'")) {
             try SamplerRegistry(SamplerRegistry.builtIn + [SamplerEntry(Autoregressive.self)])

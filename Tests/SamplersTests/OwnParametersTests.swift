@@ -14,8 +14,9 @@ import Testing
     @Test(arguments: ignoredKeys.indices.map { $0 })
     func keysASamplerDoesNotUseAreRejected(_ index: Int) {
         let (sampler, key) = Self.ignoredKeys[index]
-        #expect(throws: SamplerError.self, "\(sampler) accepted \(key)") {
+        let error = #expect(throws: ParameterError.self, "\(sampler) accepted \(key)") {
             try SamplerRegistry().sampler(named: sampler, parameters: [key: .double(0.5)])
         }
+        #expect(error?.key == key && error?.sampler == sampler)
     }
 }

@@ -12,6 +12,7 @@ import Tasks
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlab-filetask-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("tasks"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("results"), withIntermediateDirectories: true)
         let prompts = ["A8652+2860=", "A0001+0002=", "A5000+5000=", "A1234+4321="]
         let lines = zip(prompts, answers).map { "{\"problem\": \"\($0)\", \"sum\": \"\($1)\"}" }
         try (lines.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("data/sums.jsonl"), atomically: true, encoding: .utf8)

@@ -40,6 +40,7 @@ func rowCount(_ url: URL) -> Int {
     @Test func sweepKilledWithSigkillResumesWithNothingLostOrDuplicated() throws {
         let file = try writeSweepSpec(examples: 40, name: "killed")
         let spec = try ExperimentSpec(contentsOf: file)
+        try spec.createResultsFolder()
         let expected = spec.runs().reduce(0) { $0 + $1.exampleCount }
 
         var kills = 0

@@ -2,9 +2,11 @@ import Foundation
 import Testing
 @testable import Sweeps
 
+/// A path in a fresh scratch folder (created: a results database's folder must exist).
 func scratchURL(_ name: String) -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("dlab-sweeps-\(UUID().uuidString)")
-        .appendingPathComponent(name)
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlab-sweeps-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return folder.appendingPathComponent(name)
 }
 
 func sampleResult(run: String = "run-a", index: Int, score: Double = 1, config: String = "low-confidence",

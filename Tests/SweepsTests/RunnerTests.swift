@@ -35,6 +35,7 @@ func writeSweepSpec(examples: Int, name: String = "sweep") throws -> URL {
     @Test func shardsMergedEqualTheUnshardedSweep() throws {
         let file = try writeSweepSpec(examples: 12)
         let spec = try ExperimentSpec(contentsOf: file)
+        try spec.createResultsFolder()
         var whole = SweepRunner(spec: spec, database: try ResultsDatabase(spec.database))
         whole.gitCommit = "test"
         let summary = try whole.run()
@@ -62,6 +63,7 @@ func writeSweepSpec(examples: Int, name: String = "sweep") throws -> URL {
     @Test func aSecondSweepSkipsEverything() throws {
         let file = try writeSweepSpec(examples: 4)
         let spec = try ExperimentSpec(contentsOf: file)
+        try spec.createResultsFolder()
         let database = try ResultsDatabase(spec.database)
         let first = try SweepRunner(spec: spec, database: database).run()
         let second = try SweepRunner(spec: spec, database: database).run()
@@ -87,6 +89,7 @@ func writeSweepSpec(examples: Int, name: String = "sweep") throws -> URL {
             steps: [2]
             """.write(to: file, atomically: true, encoding: .utf8)
         let spec = try ExperimentSpec(contentsOf: file)
+        try spec.createResultsFolder()
         var runner = SweepRunner(spec: spec, database: try ResultsDatabase(spec.database))
         runner.gitCommit = "test"
         let summary = try runner.run()

@@ -4,6 +4,14 @@ import Testing
 
 /// Generators: determinism, fixed layouts and character set, reference answers, disjoint splits.
 struct TaskGenerationTests {
+    /// Any start and count give a range inside the accepted indices, without overflow.
+    @Test func exampleRangesAreClampedWithoutOverflow() {
+        #expect(ExampleIndex.range(start: Int.max, count: Int.max) == ExampleIndex.limit ..< ExampleIndex.limit)
+        #expect(ExampleIndex.range(start: -5, count: 3) == 0 ..< 3)
+        #expect(ExampleIndex.range(start: ExampleIndex.limit - 2, count: 10) == ExampleIndex.limit - 2 ..< ExampleIndex.limit)
+        #expect(AdditionTask().examples(split: .eval, seed: 0, count: 5, start: Int.max).isEmpty)
+    }
+
     static let tasks = TaskRegistry.all
     static let allowed = Set("0123456789+-*=,.>ASUNDC")
 

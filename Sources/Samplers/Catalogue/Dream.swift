@@ -35,10 +35,10 @@ public struct DreamParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let topP { try require(topP > 0 && topP <= 1, "top_p must be in (0, 1], got \(topP)") }
-        if let topK { try require(topK > 0, "top_k must be positive, got \(topK)") }
-        if let eps { try require(eps > 0 && eps < 1, "eps must be in (0, 1), got \(eps)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let topP { try requireParameter(topP > 0 && topP <= 1, "top_p", topP, "must be in (0, 1]") }
+        if let topK { try requireParameter(topK > 0, "top_k", topK, "must be positive") }
+        if let eps { try requireParameter(eps > 0 && eps < 1, "eps", eps, "must be in (0, 1)") }
     }
 
     var pick: CategoricalPick { CategoricalPick(temperature: temperature ?? Self.defaultTemperature, topP: topP, topK: topK) }
@@ -72,7 +72,7 @@ public struct DreamRankedParameters: SamplerConfig, Equatable {
 
     public func validate() throws {
         try common.validate()
-        if let algTemp { try require(algTemp >= 0 && algTemp.isFinite, "alg_temp must be ≥ 0, got \(algTemp)") }
+        if let algTemp { try requireParameter(algTemp >= 0 && algTemp.isFinite, "alg_temp", algTemp, "must be ≥ 0") }
     }
 
     var pick: CategoricalPick { common.pick }

@@ -20,8 +20,8 @@ public struct EBParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let gamma { try require(gamma >= 0 && gamma.isFinite, "gamma must be ≥ 0, got \(gamma)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let gamma { try requireParameter(gamma >= 0 && gamma.isFinite, "gamma", gamma, "must be ≥ 0") }
     }
 }
 

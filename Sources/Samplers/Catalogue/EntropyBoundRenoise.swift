@@ -43,11 +43,11 @@ public struct RenoiseParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        try require(resolvedEntropyBound > 0, "entropy_bound must be > 0, got \(resolvedEntropyBound)")
-        try require(resolvedTMin >= 0, "t_min must be ≥ 0, got \(resolvedTMin)")
-        try require(resolvedTMax > resolvedTMin, "t_max must be > t_min, got \(resolvedTMax) ≤ \(resolvedTMin)")
-        try require(resolvedConfidenceThreshold > 0, "confidence_threshold must be > 0")
-        try require(resolvedStabilityThreshold >= 0, "stability_threshold must be ≥ 0")
+        try requireParameter(resolvedEntropyBound > 0, "entropy_bound", resolvedEntropyBound, "must be > 0")
+        try requireParameter(resolvedTMin >= 0, "t_min", resolvedTMin, "must be ≥ 0")
+        try requireParameter(resolvedTMax > resolvedTMin, "t_max", resolvedTMax, "must be > t_min (\(resolvedTMin))")
+        try requireParameter(resolvedConfidenceThreshold > 0, "confidence_threshold", resolvedConfidenceThreshold, "must be > 0")
+        try requireParameter(resolvedStabilityThreshold >= 0, "stability_threshold", resolvedStabilityThreshold, "must be ≥ 0")
     }
 
     var resolvedEntropyBound: Double { entropyBound ?? Self.defaultEntropyBound }

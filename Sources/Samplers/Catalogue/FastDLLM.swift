@@ -24,8 +24,8 @@ public struct FastDLLMThresholdParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let threshold { try require(threshold >= 0 && threshold <= 1, "threshold must be in [0, 1], got \(threshold)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let threshold { try requireParameter(threshold >= 0 && threshold <= 1, "threshold", threshold, "must be in [0, 1]") }
     }
 }
 
@@ -48,8 +48,8 @@ public struct FastDLLMFactorParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let factor { try require(factor > 0 && factor.isFinite, "factor must be positive, got \(factor)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let factor { try requireParameter(factor > 0 && factor.isFinite, "factor", factor, "must be positive") }
     }
 }
 

@@ -19,7 +19,7 @@ public struct LLaDAParameters: SamplerConfig, Equatable {
     public static let parameters = [SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature, Float64 noise (0 = argmax)")]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
     }
 
     var pick: GumbelPick { GumbelPick(temperature: temperature ?? Self.defaultTemperature) }

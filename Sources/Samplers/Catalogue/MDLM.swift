@@ -30,8 +30,8 @@ public struct MDLMParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let eps { try require(eps > 0 && eps < 1, "eps must be in (0, 1), got \(eps)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let eps { try requireParameter(eps > 0 && eps < 1, "eps", eps, "must be in (0, 1)") }
     }
 }
 
