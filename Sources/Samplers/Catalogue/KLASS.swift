@@ -51,11 +51,11 @@ public struct KLASSParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let confThreshold { try require(confThreshold >= 0 && confThreshold <= 1, "conf_threshold must be in [0, 1], got \(confThreshold)") }
-        if let klThreshold { try require(klThreshold >= 0 && klThreshold.isFinite, "kl_threshold must be ≥ 0, got \(klThreshold)") }
-        if let historyLength { try require(historyLength > 0, "history_length must be positive, got \(historyLength)") }
-        if let blockLength { try require(blockLength > 0, "block_length must be positive, got \(blockLength)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let confThreshold { try requireParameter(confThreshold >= 0 && confThreshold <= 1, "conf_threshold", confThreshold, "must be in [0, 1]") }
+        if let klThreshold { try requireParameter(klThreshold >= 0 && klThreshold.isFinite, "kl_threshold", klThreshold, "must be ≥ 0") }
+        if let historyLength { try requireParameter(historyLength > 0, "history_length", historyLength, "must be positive") }
+        if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
     }
 }
 

@@ -71,15 +71,15 @@ public struct LLaDA21Parameters: SamplerConfig, Equatable {
 
     public func validate() throws {
         try validateBlockDecoding(threshold: threshold, blockLength: blockLength, temperature: temperature)
-        if let editThreshold { try require(editThreshold >= 0 && editThreshold <= 1, "edit_threshold must be in [0, 1], got \(editThreshold)") }
-        if let maxPostSteps { try require(maxPostSteps >= 0, "max_post_steps must be ≥ 0, got \(maxPostSteps)") }
+        if let editThreshold { try requireParameter(editThreshold >= 0 && editThreshold <= 1, "edit_threshold", editThreshold, "must be in [0, 1]") }
+        if let maxPostSteps { try requireParameter(maxPostSteps >= 0, "max_post_steps", maxPostSteps, "must be ≥ 0") }
     }
 }
 
 func validateBlockDecoding(threshold: Double?, blockLength: Int?, temperature: Double?) throws {
-    if let threshold { try require(threshold >= 0 && threshold <= 1, "threshold must be in [0, 1], got \(threshold)") }
-    if let blockLength { try require(blockLength > 0, "block_length must be positive, got \(blockLength)") }
-    if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
+    if let threshold { try requireParameter(threshold >= 0 && threshold <= 1, "threshold", threshold, "must be in [0, 1]") }
+    if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+    if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
 }
 
 /// LLaDA 2.0: per block, every masked proposal above τ, at least one per pass. The step budget is not used.

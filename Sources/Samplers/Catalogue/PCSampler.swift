@@ -30,9 +30,9 @@ public struct PCSamplerParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let lambda { try require(lambda >= 0 && lambda.isFinite, "lambda must be ≥ 0, got \(lambda)") }
-        if let alpha { try require(alpha > 0 && alpha.isFinite, "alpha must be positive, got \(alpha)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let lambda { try requireParameter(lambda >= 0 && lambda.isFinite, "lambda", lambda, "must be ≥ 0") }
+        if let alpha { try requireParameter(alpha > 0 && alpha.isFinite, "alpha", alpha, "must be positive") }
     }
 }
 

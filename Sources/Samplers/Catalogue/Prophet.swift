@@ -47,12 +47,12 @@ public struct ProphetParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let blockLength { try require(blockLength > 0, "block_length must be positive, got \(blockLength)") }
-        if let answerStart { try require(answerStart >= 0, "answer_start must be ≥ 0, got \(answerStart)") }
-        if let answerLength { try require(answerLength > 0, "answer_length must be positive, got \(answerLength)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        if let answerStart { try requireParameter(answerStart >= 0, "answer_start", answerStart, "must be ≥ 0") }
+        if let answerLength { try requireParameter(answerLength > 0, "answer_length", answerLength, "must be positive") }
         for (key, value) in [("early", early), ("mid", mid), ("late", late)] {
-            if let value { try require(value >= 0 && value.isFinite, "\(key) must be ≥ 0, got \(value)") }
+            if let value { try requireParameter(value >= 0 && value.isFinite, key, value, "must be ≥ 0") }
         }
     }
 

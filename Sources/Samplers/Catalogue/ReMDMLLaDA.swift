@@ -33,9 +33,9 @@ public struct ReMDMLLaDAParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let remaskCount { try require(remaskCount >= 0, "remask_count must be ≥ 0, got \(remaskCount)") }
-        if let blockLength { try require(blockLength > 0, "block_length must be positive, got \(blockLength)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let remaskCount { try requireParameter(remaskCount >= 0, "remask_count", remaskCount, "must be ≥ 0") }
+        if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
     }
 }
 

@@ -14,8 +14,8 @@ public struct ReMDMCommon: Sendable {
     ]
 
     static func validate(temperature: Double?, eps: Double?) throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let eps { try require(eps > 0 && eps < 1, "eps must be in (0, 1), got \(eps)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let eps { try requireParameter(eps > 0 && eps < 1, "eps", eps, "must be in (0, 1)") }
     }
 }
 
@@ -39,7 +39,7 @@ public struct ReMDMEtaParameters<D: ReMDMEtaDefault>: SamplerConfig, Equatable {
 
     public func validate() throws {
         try ReMDMCommon.validate(temperature: temperature, eps: eps)
-        if let eta { try require(eta >= 0 && eta <= 1, "eta must be in [0, 1], got \(eta)") }
+        if let eta { try requireParameter(eta >= 0 && eta <= 1, "eta", eta, "must be in [0, 1]") }
     }
 }
 
@@ -84,10 +84,10 @@ public struct ReMDMLoopParameters: SamplerConfig, Equatable {
     public func validate() throws {
         try ReMDMCommon.validate(temperature: temperature, eps: eps)
         let (eta, tOn, tOff, alphaOn) = (eta ?? Self.defaultEta, tOn ?? Self.defaultTOn, tOff ?? Self.defaultTOff, alphaOn ?? Self.defaultAlphaOn)
-        try require(eta >= 0 && eta <= 1, "eta must be in [0, 1], got \(eta)")
-        try require(tOff > 0 && tOff < tOn && tOn < 1, "need 0 < t_off < t_on < 1, got t_off \(tOff), t_on \(tOn)")
-        try require(alphaOn > 0 && alphaOn < 1, "alpha_on must be in (0, 1), got \(alphaOn)")
-        try require(eta * alphaOn / (1 - alphaOn) <= 1, "eta·alpha_on/(1 − alpha_on) must be ≤ 1 (an unmasking probability), got \(eta * alphaOn / (1 - alphaOn))")
+        try requireParameter(eta >= 0 && eta <= 1, "eta", eta, "must be in [0, 1]")
+        try requireParameter(tOff > 0 && tOff < tOn && tOn < 1, "t_off", tOff, "must satisfy 0 < t_off < t_on < 1 (t_on \(tOn))")
+        try requireParameter(alphaOn > 0 && alphaOn < 1, "alpha_on", alphaOn, "must be in (0, 1)")
+        try requireParameter(eta * alphaOn / (1 - alphaOn) <= 1, "eta", eta, "makes eta·alpha_on/(1 − alpha_on) = \(eta * alphaOn / (1 - alphaOn)), which must be ≤ 1 (an unmasking probability)")
     }
 }
 

@@ -37,10 +37,10 @@ public struct WINOParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        if let temperature { try require(temperature >= 0 && temperature.isFinite, "temperature must be ≥ 0, got \(temperature)") }
-        if let threshold { try require(threshold >= 0 && threshold <= 1, "threshold must be in [0, 1], got \(threshold)") }
-        if let thresholdBack { try require(thresholdBack >= 0 && thresholdBack <= 1, "threshold_back must be in [0, 1], got \(thresholdBack)") }
-        if let blockLength { try require(blockLength > 0, "block_length must be positive, got \(blockLength)") }
+        if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
+        if let threshold { try requireParameter(threshold >= 0 && threshold <= 1, "threshold", threshold, "must be in [0, 1]") }
+        if let thresholdBack { try requireParameter(thresholdBack >= 0 && thresholdBack <= 1, "threshold_back", thresholdBack, "must be in [0, 1]") }
+        if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
     }
 }
 
