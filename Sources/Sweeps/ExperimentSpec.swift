@@ -41,6 +41,8 @@ public struct ExperimentSpec: Sendable {
         /// The series label: the entry's `label` (or the sampler name) plus the parameters that vary in its grid.
         public var label: String
         public var sampler: SweepSampler
+        /// `parameters` as canonical JSON, made once when the spec is read (run keys and rows use it).
+        public var parametersJSON: String
     }
 
     public var file: URL
@@ -204,9 +206,15 @@ public struct ExperimentSpec: Sendable {
                     throw reader.error(fields["name"], key: "\(key).name", "\(error)")
                 }
                 let suffix = varying.compactMap { name in parameters[name].map { "\(name)=\($0)" } }.joined(separator: " ")
+                let parametersJSON: String
+                do {
+                    parametersJSON = try canonicalJSON(parameters)
+                } catch {
+                    throw reader.error(fields["parameters"], key: "\(key).parameters", "the parameters \(parameters) cannot be written as JSON (\(error))")
+                }
                 configurations.append(SamplerConfiguration(
                     name: name, parameters: parameters, label: suffix.isEmpty ? label : "\(label) \(suffix)",
-                    sampler: sampler))
+                    sampler: sampler, parametersJSON: parametersJSON))
                 let blockAxis = axes.first { $0.name == "block_length" }
                 blockNodes.append(blockAxis.map { ($0.node, "\(key).parameters.block_length") }
                     ?? (top["block_length"], "block_length"))

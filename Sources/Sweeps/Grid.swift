@@ -20,7 +20,7 @@ public struct Run: Sendable {
     public var key: String {
         let block = blockLength.map(String.init) ?? "all"
         return "\(model.label)|\(task.task.name)@v\(task.task.version)/\(task.split.rawValue)/seed\(task.seed)"
-            + "|\(sampler.name)\(canonicalJSON(sampler.parameters))|steps\(stepBudget)|seed\(seed)"
+            + "|\(sampler.name)\(sampler.parametersJSON)|steps\(stepBudget)|seed\(seed)"
             + "|len\(generationLength)|block\(block)"
     }
 

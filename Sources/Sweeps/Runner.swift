@@ -154,7 +154,7 @@ public struct SweepRunner {
         return ExampleResult(
             runKey: run.key, experiment: spec.name, model: run.model.label, task: task.name, taskVersion: task.version,
             split: run.task.split.rawValue, taskSeed: run.task.seed, exampleIndex: index, sampler: run.sampler.name,
-            samplerParameters: canonicalJSON(run.sampler.parameters), samplerConfig: run.sampler.label,
+            samplerParameters: run.sampler.parametersJSON, samplerConfig: run.sampler.label,
             stepBudget: run.stepBudget, seed: run.seed, repeatIndex: repeatIndex,
             generationLength: run.generationLength, blockLength: run.blockLength, prompt: example.prompt,
             output: output, reference: example.answer, score: scores.primary,

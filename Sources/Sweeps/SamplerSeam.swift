@@ -3,11 +3,12 @@ import Foundation
 import Samplers
 
 /// Parameters as canonical JSON (sorted keys): the same parameters always give the same text, so it can be
-/// part of a run key and a database column.
-public func canonicalJSON(_ parameters: [String: ParameterValue]) -> String {
+/// part of a run key and a database column. A value JSON cannot hold (a non-finite number) is an error: a
+/// fallback text would let two different configurations share a run key and be skipped as "already there".
+public func canonicalJSON(_ parameters: [String: ParameterValue]) throws -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    return (try? String(decoding: encoder.encode(parameters), as: UTF8.self)) ?? "{}"
+    return String(decoding: try encoder.encode(parameters), as: UTF8.self)
 }
 
 /// The seam between the runner and the samplers: what the runner needs of a sampler, and nothing else.

@@ -112,6 +112,13 @@ func specError(_ yaml: String) -> SpecError? {
             "toy threshold=0.9 temperature=0", "toy threshold=0.9 temperature=1",
         ])
         #expect(spec.samplers[0].parameters == ["threshold": .double(0.5), "order": .string("left"), "temperature": .int(0)])
-        #expect(canonicalJSON(spec.samplers[0].parameters) == #"{"order":"left","temperature":0,"threshold":0.5}"#)
+        #expect(try canonicalJSON(spec.samplers[0].parameters) == #"{"order":"left","temperature":0,"threshold":0.5}"#)
+        #expect(spec.samplers[0].parametersJSON == #"{"order":"left","temperature":0,"threshold":0.5}"#)
+    }
+
+    /// No fallback text for parameters JSON cannot hold: two such configurations would share a run key.
+    @Test func parametersJSONCannotHoldAreAnError() {
+        #expect(throws: (any Error).self) { try canonicalJSON(["threshold": .double(.infinity)]) }
+        #expect(throws: (any Error).self) { try canonicalJSON(["threshold": .double(.nan)]) }
     }
 }
