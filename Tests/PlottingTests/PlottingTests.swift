@@ -66,10 +66,12 @@ import Sweeps
 }
 
 extension PlottingTests {
-    /// Writes the sample figures to `DLAB_PLOT_SAMPLES` (when set) so a person can look at them.
-    @Test func samplesForLooking() throws {
-        guard let path = ProcessInfo.processInfo.environment["DLAB_PLOT_SAMPLES"] else { return }
-        let folder = URL(fileURLWithPath: path)
+    /// The sample figures a person looks at: written to `DLAB_PLOT_SAMPLES` when set (kept there), else to a
+    /// scratch folder; either way every PNG and SVG must exist and start as its format says.
+    @Test func sampleFiguresAreWrittenForLooking() throws {
+        let keep = ProcessInfo.processInfo.environment["DLAB_PLOT_SAMPLES"]
+        let folder = keep.map { URL(fileURLWithPath: $0) } ?? Self.scratchFolder()
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         try Self.chart.write(to: folder, name: "sample-accuracy")
         let panels = (0 ..< 4).map { index in
             Heatmap.Panel(title: "sampler \(index)", values: (0 ..< 16).map { step in
@@ -77,6 +79,12 @@ extension PlottingTests {
             })
         }
         try Heatmap(title: "order", panels: panels).write(to: folder, name: "sample-order")
+        for name in ["sample-accuracy", "sample-order"] {
+            let png = try Data(contentsOf: folder.appendingPathComponent("\(name).png"))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "\(name).png is not a PNG")
+            let svg = try String(contentsOf: folder.appendingPathComponent("\(name).svg"), encoding: .utf8)
+            #expect(svg.contains("<svg"), "\(name).svg is not an SVG")
+        }
     }
 }
 
