@@ -32,7 +32,7 @@ struct GGUFCursor {
     mutating func count(minimumBytes: Int, _ what: @autoclosure () -> String) throws -> Int {
         let raw = try load(UInt64.self, what())
         guard raw <= UInt64(remaining / max(minimumBytes, 1)) else {
-            throw error("\(what()) claims \(raw) items of at least \(minimumBytes) bytes, but only \(remaining) bytes are left")
+            throw error("truncated or corrupt: \(what()) claims \(raw) items of at least \(minimumBytes) bytes, but only \(remaining) bytes are left")
         }
         return Int(raw)
     }
