@@ -101,7 +101,7 @@ def write_quantize():
     rows[2, :32] = 0  # a block of zeros (scale 0)
     rows[3, 40] = 25.0  # an outlier
     writer.add_tensor("input", rows)
-    for qtype in (T.Q8_0, T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1, T.BF16):
+    for qtype in (T.F16, T.BF16, T.Q8_0, T.Q4_0, T.Q4_1, T.Q5_0, T.Q5_1):
         quantized = gguf.quants.quantize(rows, qtype)
         writer.add_tensor("quantized." + qtype.name.lower(), quantized, raw_dtype=qtype)
     finish(writer)
