@@ -8,7 +8,7 @@ struct DLab: ParsableCommand {
         abstract: "DiffusionLab: a workbench for samplers of diffusion language models.",
         subcommands: [
             SampleCommand.self, SamplersCommand.self, LogitsCommand.self, BenchCommand.self, TasksCommand.self,
-            SweepCommand.self, ReportCommand.self, PlotCommand.self, MergeCommand.self, ExportCommand.self,
+            SweepCommand.self, ReportCommand.self, PlotCommand.self, MergeCommand.self, ExportCommand.self, QuantizeCommand.self,
         ]
     )
 }
