@@ -1,3 +1,4 @@
+import DiffusionCore
 import Foundation
 import Testing
 @testable import DiffusionEngine
@@ -21,5 +22,27 @@ import Testing
             if values[i].bitPattern != reference { mismatches += 1 }
         }
         #expect(mismatches == 0, "\(type.name): \(mismatches) of \(values.count) values differ in their bits")
+    }
+
+    /// The fast twins against the plain versions, bit for bit, on random blocks (every byte pattern, F16 scales
+    /// included, so NaN and infinity are compared by their bits too).
+    @Test(arguments: types) func fastTwinMatchesThePlainVersion(_ type: GGMLType) {
+        var generator = SeededGenerator(seed: 11)
+        let count = 256 * 64
+        let bytes = (0 ..< (type.byteCount(elements: count) ?? 0)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+        var plain = [Float](repeating: 0, count: count), fast = [Float](repeating: 1, count: count)
+        bytes.withUnsafeBytes { source in
+            plain.withUnsafeMutableBufferPointer { Dequantize.run(type, source.baseAddress!, count: count, into: $0.baseAddress!) }
+            fast.withUnsafeMutableBufferPointer { DequantizeFast.run(type, source.baseAddress!, count: count, into: $0.baseAddress!) }
+        }
+        let differing = zip(plain, fast).filter { $0.bitPattern != $1.bitPattern }.count
+        #expect(differing == 0, "\(type.name): \(differing) of \(count) values differ")
+    }
+}
+
+extension GGUFDequantizeTests {
+    @Test func branchFreeHalfWideningMatchesOnEveryBitPattern() {
+        let differing = (UInt16.min ... UInt16.max).filter { DequantizeFast.half($0).bitPattern != HalfPrecision.float16ToFloat($0).bitPattern }
+        #expect(differing.isEmpty, "differing patterns: \(differing.prefix(8).map { String($0, radix: 16) })")
     }
 }

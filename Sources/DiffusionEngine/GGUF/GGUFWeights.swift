@@ -30,7 +30,7 @@ public final class GGUFWeights: WeightSource {
             }
         }
         var values = [Float](repeating: 0, count: elements)
-        values.withUnsafeMutableBufferPointer { Dequantize.run(info.type, source, count: elements, into: $0.baseAddress!) }
+        values.withUnsafeMutableBufferPointer { DequantizeFast.run(info.type, source, count: elements, into: $0.baseAddress!) }
         return FloatTensor(shape: shape, values: values)
     }
 }
