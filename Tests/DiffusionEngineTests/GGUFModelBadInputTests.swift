@@ -111,3 +111,14 @@ import Testing
         #expect(error.message.contains("moe_layer_freq"))
     }
 }
+
+extension GGUFModelBadInputTests {
+    @Test func absurdLayerCountsAndLengths() throws {
+        var message = try loadError(try rewritten(metadata: setting("llada-moe.block_count", .uint64(1 << 60))))
+        #expect(message.contains("'llada-moe.block_count' is 1152921504606846976"), "\(message)")
+        message = try loadError(try rewritten(metadata: setting("llada-moe.attention.key_length", .uint64(1 << 62))))
+        #expect(message.contains("'llada-moe.attention.key_length'"), "\(message)")
+        message = try loadError(try rewritten(metadata: setting("llada-moe.expert_count", .uint64(1 << 40))))
+        #expect(message.contains("ffn_gate_exps.weight") || message.contains("num_experts"), "\(message)")
+    }
+}

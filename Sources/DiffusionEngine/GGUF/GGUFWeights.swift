@@ -20,7 +20,7 @@ public final class GGUFWeights: WeightSource {
         var source = info.bytes
         if let expert {
             guard info.shape.count == shape.count + 1, Array(info.shape.dropFirst()) == shape, expert < info.shape[0] else {
-                throw ModelFileError(file: file.path, "tensor '\(ggufName)' has shape \(info.shape), the metadata implies [\(expert < 0 ? "?" : "≥\(expert + 1)")] + \(shape) (experts × rows × columns)")
+                throw ModelFileError(file: file.path, "tensor '\(ggufName)' has shape \(info.shape); the metadata implies [experts, \(shape.map(String.init).joined(separator: ", "))] with more than \(expert) experts")
             }
             // Rows are whole blocks, so one expert's slab is a whole number of blocks.
             source += expert * (info.byteCount / info.shape[0])

@@ -56,11 +56,15 @@ public enum LLaDAMoEGGUF {
         let heads = try file.positiveInt(a + "attention.head_count")
         let hidden = try file.positiveInt(a + "embedding_length")
         let layers = try file.positiveInt(a + "block_count")
+        // Every layer has tensors, so a count above the file's tensor count is corrupt (and must not size arrays).
+        guard layers <= file.tensors.count else {
+            throw ModelFileError(file: file.path, "metadata key '\(a)block_count' is \(layers), but the file has only \(file.tensors.count) tensors")
+        }
         let keyValueHeads = try file.integerOrIntegers(a + "attention.head_count_kv")
         guard let kvHeads = keyValueHeads.first, keyValueHeads.allSatisfy({ $0 == kvHeads }) else {
             throw ModelFileError(file: file.path, "metadata key '\(a)attention.head_count_kv' differs between layers; not supported")
         }
-        if let keyLength = try file.optionalInt(a + "attention.key_length"), keyLength * heads != hidden {
+        if let keyLength = try file.optionalInt(a + "attention.key_length"), hidden % heads != 0 || keyLength != hidden / heads {
             throw ModelFileError(file: file.path, "metadata key '\(a)attention.key_length' is \(keyLength); only embedding_length / head_count (\(hidden / heads)) is supported")
         }
         if let gating = try file.optionalInt(a + "expert_gating_func"), gating != 1 {
@@ -136,26 +140,32 @@ public enum LLaDAMoEGGUF {
             throw ModelFileError(file: "config.json", "attention_bias, moe_router_enable_expert_bias and clip_qkv are not part of llama.cpp's llada-moe")
         }
         let a = architecture + "."
+        func u32(_ value: Int, _ field: String) throws -> GGUFValue {
+            guard let fitting = UInt32(exactly: value) else {
+                throw ModelFileError(file: "config.json", "field '\(field)' is \(value), which does not fit GGUF's uint32")
+            }
+            return .uint32(fitting)
+        }
         var entries: [(String, GGUFValue)] = [
-            (a + "block_count", .uint32(UInt32(c.layerCount))),
-            (a + "context_length", .uint32(UInt32(c.maxPositions))),
-            (a + "embedding_length", .uint32(UInt32(c.hiddenSize))),
-            (a + "attention.head_count", .uint32(UInt32(c.headCount))),
-            (a + "attention.head_count_kv", .uint32(UInt32(c.keyValueHeadCount))),
+            (a + "block_count", try u32(c.layerCount, "num_hidden_layers")),
+            (a + "context_length", try u32(c.maxPositions, "max_position_embeddings")),
+            (a + "embedding_length", try u32(c.hiddenSize, "hidden_size")),
+            (a + "attention.head_count", try u32(c.headCount, "num_attention_heads")),
+            (a + "attention.head_count_kv", try u32(c.keyValueHeadCount, "num_key_value_heads")),
             (a + "rope.freq_base", .float32(Float(c.ropeTheta))),
             (a + "attention.layer_norm_rms_epsilon", .float32(c.rmsNormEps)),
-            (a + "expert_count", .uint32(UInt32(c.expertCount))),
-            (a + "expert_used_count", .uint32(UInt32(c.expertsPerToken))),
+            (a + "expert_count", try u32(c.expertCount, "num_experts")),
+            (a + "expert_used_count", try u32(c.expertsPerToken, "num_experts_per_tok")),
             (a + "expert_gating_func", .uint32(1)),
-            (a + "expert_feed_forward_length", .uint32(UInt32(c.expertHidden))),
+            (a + "expert_feed_forward_length", try u32(c.expertHidden, "expert_intermediate_size")),
             (a + "attention.causal", .bool(false)),
             ("diffusion.shift_logits", .bool(false)),
-            ("tokenizer.ggml.mask_token_id", .uint32(UInt32(c.maskTokenID))),
+            ("tokenizer.ggml.mask_token_id", try u32(c.maskTokenID, "mask_token_id")),
         ]
         if c.normalizeTopK { entries.append((a + "expert_weights_norm", .bool(true))) }
-        if c.rotaryDim != c.headDim { entries.append((a + "rope.dimension_count", .uint32(UInt32(c.rotaryDim)))) }
-        if let eos = c.endOfSequenceIDs.first { entries.append(("tokenizer.ggml.eos_token_id", .uint32(UInt32(eos)))) }
-        if let pad = c.padTokenID { entries.append(("tokenizer.ggml.padding_token_id", .uint32(UInt32(pad)))) }
+        if c.rotaryDim != c.headDim { entries.append((a + "rope.dimension_count", try u32(c.rotaryDim, "partial_rotary_factor"))) }
+        if let eos = c.endOfSequenceIDs.first { entries.append(("tokenizer.ggml.eos_token_id", try u32(eos, "eos_token_id"))) }
+        if let pad = c.padTokenID { entries.append(("tokenizer.ggml.padding_token_id", try u32(pad, "pad_token_id"))) }
         return entries
     }
 }

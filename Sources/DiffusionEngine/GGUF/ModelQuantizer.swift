@@ -98,7 +98,6 @@ public enum ModelQuantizer {
         for entry in plan {
             // Stacked experts are the experts' matrices one after the other: [E, rows, columns].
             var values: [Float] = []
-            values.reserveCapacity(entry.shape.reduce(1, *))
             let partShape = entry.hf.count == 1 ? entry.shape : Array(entry.shape.dropFirst())
             for name in entry.hf {
                 let tensor = try store.tensor(name, shape: partShape)
