@@ -137,3 +137,22 @@ import Testing
         return folder
     }
 }
+
+extension GGUFModelTests {
+    /// A file the `gguf` package wrote as llama.cpp's converter would (eight tensor types, stacked experts)
+    /// against the F32 run on its weights as `gguf.quants.dequantize` expands them (make_gguf_fixtures.py).
+    @Test func fileWrittenByTheGGUFPackageMatchesItsDequantizedWeights() throws {
+        let fixtures = Fixtures.folder("gguf")
+        let loaded = try ModelFolder(fixtures.appendingPathComponent("llada-moe.gguf"), requireTokenizer: false)
+        let model = try #require(loaded.denoiser as? LLaDAMoEModel)
+        let referenceFolder = try ModelFolder(fixtures.appendingPathComponent("llada-moe-dequantized"), requireTokenizer: false)
+        let reference = try #require(referenceFolder.denoiser as? LLaDAMoEModel)
+        #expect(model.config == reference.config)
+        let types = Set(try GGUFFile(path: fixtures.appendingPathComponent("llada-moe.gguf").path).tensors.values.map(\.type))
+        #expect(types == [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K])
+        for tokens: [TokenID] in [[3, 4, 1, 1, 7, 1, 2], [1, 1, 1, 1], Array(0 ..< 26)] {
+            let difference = maxAbsDifference(try model.forward(tokens: tokens).values, try reference.forward(tokens: tokens).values)
+            #expect(difference <= 1e-4, "logits differ by \(difference)")
+        }
+    }
+}
