@@ -5,7 +5,8 @@ import Foundation
 /// `tokenizer.ggml.*` plus the complete `tokenizer.huggingface.json`, and every weight matrix in one type.
 /// As llama-quantize does (src/llama-quant.cpp), norms (1-D) and the router `ffn_gate_inp` stay F32, and a matrix
 /// whose rows are not a whole number of the type's blocks falls back (Q4_K→Q5_0, Q5_K→Q5_1, Q6_K→Q8_0, then F16).
-/// The whole file is assembled in memory: fine for the small and random models here, not yet for 7B checkpoints.
+/// The file is streamed tensor by tensor into a `.partial` file renamed at the end, so a failed run leaves no
+/// half-written output.
 public enum ModelQuantizer {
     /// The `--type` names and their tensor types.
     public static let types: [String: GGMLType] = ["f16": .f16, "q8_0": .q8_0, "q4_0": .q4_0, "q4_k": .q4_K, "q5_k": .q5_K, "q6_k": .q6_K]
@@ -94,8 +95,32 @@ public enum ModelQuantizer {
         plan.append((["model.norm.weight"], "output_norm.weight", [d]))
         if !config.tieWordEmbeddings { plan.append((["lm_head.weight"], "output.weight", [config.vocabularySize, d])) }
 
+        // Declare every tensor first, so the header can be written before any tensor is converted; then stream
+        // the tensors one by one (only one tensor's F32 and encoded bytes are in memory at a time).
         var written: [(String, GGMLType, [Int])] = []
         for entry in plan {
+            let tensorType = tensorType(entry.gguf, shape: entry.shape, requested: type)
+            try writer.declare(entry.gguf, type: tensorType, shape: entry.shape)
+            written.append((entry.gguf, tensorType, entry.shape))
+        }
+        let partial = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).partial")
+        guard FileManager.default.createFile(atPath: partial.path, contents: nil), let handle = FileHandle(forWritingAtPath: partial.path) else {
+            throw ModelFileError(file: output.path, "cannot create \(partial.path)")
+        }
+        var finished = false
+        defer {
+            try? handle.close()
+            if !finished { try? FileManager.default.removeItem(at: partial) }
+        }
+        func write(_ data: Data) throws {
+            do { try handle.write(contentsOf: data) } catch {
+                throw ModelFileError(file: output.path, "cannot write (\(error.localizedDescription))")
+            }
+        }
+        let header = writer.encodedHeader()
+        try write(header)
+        var total = header.count
+        for (entry, (_, tensorType, _)) in zip(plan, written) {
             // Stacked experts are the experts' matrices one after the other: [E, rows, columns].
             var values: [Float] = []
             let partShape = entry.hf.count == 1 ? entry.shape : Array(entry.shape.dropFirst())
@@ -106,21 +131,23 @@ public enum ModelQuantizer {
                 }
                 values.append(contentsOf: tensor.buffer)
             }
-            let tensorType = tensorType(entry.gguf, shape: entry.shape, requested: type)
             let byteCount = tensorType.byteCount(elements: values.count) ?? 0
             var bytes = Data(count: byteCount)
             values.withUnsafeBufferPointer { source in
                 bytes.withUnsafeMutableBytes { Quantize.run(tensorType, source.baseAddress!, count: values.count, into: $0.baseAddress!) }
             }
-            try writer.add(entry.gguf, type: tensorType, shape: entry.shape, bytes: bytes)
-            written.append((entry.gguf, tensorType, entry.shape))
+            try write(bytes)
+            try write(Data(count: writer.padding(after: byteCount)))
+            total += byteCount + writer.padding(after: byteCount)
         }
-        let data = writer.encoded()
         do {
-            try data.write(to: output, options: .atomic)
+            try handle.close()
+            if FileManager.default.fileExists(atPath: output.path) { try FileManager.default.removeItem(at: output) }
+            try FileManager.default.moveItem(at: partial, to: output)
         } catch {
             throw ModelFileError(file: output.path, "cannot write (\(error.localizedDescription))")
         }
-        return Written(tensors: written, bytes: data.count)
+        finished = true
+        return Written(tensors: written, bytes: total)
     }
 }
