@@ -41,6 +41,18 @@ import Testing
         #expect(differing == 0, "\(type.name): \(differing) of \(ours.count) bytes differ")
     }
 
+    @Test(arguments: [GGMLType.q4_K, .q5_K, .q6_K])
+    func kQuantsByteIdenticalToGGMLsReference(_ type: GGMLType) throws {
+        let folder = Fixtures.folder("gguf").appendingPathComponent("kquant")
+        let input = try Data(contentsOf: folder.appendingPathComponent("input.f32"))
+        let values = (0 ..< input.count / 4).map { i in input.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 4 * i, as: Float.self) } }
+        let reference = [UInt8](try Data(contentsOf: folder.appendingPathComponent(type.name.lowercased() + ".bin")))
+        let ours = Self.quantize(values, type)
+        #expect(ours.count == reference.count)
+        let blocks = Set(zip(ours, reference).enumerated().filter { $0.element.0 != $0.element.1 }.map { $0.offset / type.typeSize })
+        #expect(blocks.isEmpty, "\(type.name): blocks \(blocks.sorted().prefix(8)) of \(ours.count / type.typeSize) differ")
+    }
+
     /// Relative RMS error of the round trip on Gaussian rows, against what each K-quant's bits allow.
     @Test(arguments: [(GGMLType.q4_K, Float(0.12)), (.q5_K, 0.06), (.q6_K, 0.03)])
     func kQuantRoundTrip(_ type: GGMLType, _ bound: Float) throws {
