@@ -92,11 +92,11 @@ import Testing
         #expect(message.contains("not valid JSON"))
     }
 
-    @Test func tokenizerOnlyAsGGMLVocabularyRunsOnIdsOnly() throws {
+    @Test func fileWithoutATokenizerRunsOnIdsOnly() throws {
         let url = try rewritten(metadata: setting("tokenizer.huggingface.json", nil))
         defer { try? FileManager.default.removeItem(at: url) }
         let error = try #require(throws: ModelFileError.self) { try ModelFolder(url) }
-        #expect(error.message.contains("'tokenizer.huggingface.json' is missing"))
+        #expect(error.message.contains("has no tokenizer"))
         let idsOnly = try ModelFolder(url, requireTokenizer: false)
         #expect(idsOnly.tokenizer == nil)
         #expect(try idsOnly.denoiser.logits(prefix: [], canvas: [3, 1, 1], conditioning: nil).rows == 3)
@@ -120,5 +120,56 @@ extension GGUFModelBadInputTests {
         #expect(message.contains("'llada-moe.attention.key_length'"), "\(message)")
         message = try loadError(try rewritten(metadata: setting("llada-moe.expert_count", .uint64(1 << 40))))
         #expect(message.contains("ffn_gate_exps.weight") || message.contains("num_experts"), "\(message)")
+    }
+}
+
+/// Tokenizers rebuilt from `tokenizer.ggml.*` alone: the byte-level BPE fixture trained with Hugging Face
+/// `tokenizers` (make_tokenizer_fixtures.py), written as GGUF metadata without its tokenizer.json, gives the
+/// library's own ids back.
+@Suite struct GGUFVocabularyTests {
+    func file(_ edit: (inout GGUFWriter) -> Void = { _ in }) throws -> GGUFFile {
+        let source = Fixtures.folder("tokenizers").appendingPathComponent("byte-level-bpe.json")
+        var writer = GGUFWriter()
+        try GGUFTokenizerMetadata.add(source, vocabularySize: 420, to: &writer)
+        var kept = GGUFWriter()
+        for entry in writer.metadata where entry.key != "tokenizer.huggingface.json" { kept.set(entry.key, entry.value) }
+        edit(&kept)
+        let url = GGUFModelTests.temporaryFile("vocabulary.gguf")
+        try kept.write(to: url)
+        return try GGUFFile(path: url.path)
+    }
+
+    @Test func gpt2VocabularyEncodesLikeHuggingFace() throws {
+        let gguf = try file()
+        #expect(gguf.metadata["tokenizer.ggml.pre"] == .string("gpt-2"))
+        let tokenizer = try #require(try GGUFVocabulary.tokenizer(gguf))
+        let golden = try JSONDecoder().decode(ByteLevelBPETests.Golden.self, from: Data(contentsOf: Fixtures.folder("tokenizers").appendingPathComponent("golden.json")))
+        for item in golden.cases {
+            #expect(try tokenizer.encode(item.text) == item.ids, "\(item.text)")
+            #expect(tokenizer.decode(item.ids) == item.decoded)
+        }
+    }
+
+    @Test func unsupportedPreTokenizerAndModelNameTheKey() throws {
+        var error = try #require(throws: ModelFileError.self) {
+            try GGUFVocabulary.tokenizer(try file { $0.set("tokenizer.ggml.pre", .string("qwen2")) })
+        }
+        #expect(error.message.contains("'tokenizer.ggml.pre' is 'qwen2'"))
+        error = try #require(throws: ModelFileError.self) {
+            try GGUFVocabulary.tokenizer(try file { $0.set("tokenizer.ggml.model", .string("llama")) })
+        }
+        #expect(error.message.contains("'tokenizer.ggml.model' is 'llama'"))
+        error = try #require(throws: ModelFileError.self) {
+            try GGUFVocabulary.tokenizer(try file { $0.set("tokenizer.ggml.token_type", .array(.int32, [.int32(1)])) })
+        }
+        #expect(error.message.contains("'tokenizer.ggml.token_type' has 1 entries"))
+    }
+
+    @Test func lladaMoEPatternCompilesAndSplitsAsItsRegexSays() throws {
+        let gguf = try file { $0.set("tokenizer.ggml.pre", .string("llada-moe")) }
+        let tokenizer = try #require(try GGUFVocabulary.tokenizer(gguf))
+        // Digits are split one by one by this pattern (\p{N}), unlike GPT-2's (\p{N}+).
+        let ids = try tokenizer.encode("42")
+        #expect(ids.count == 2)
     }
 }

@@ -31,11 +31,10 @@ public enum GGUFModelRegistry {
         }
     }
 
-    /// The tokenizer a GGUF file carries. Exact only from the complete `tokenizer.huggingface.json`; rebuilding
-    /// Hugging Face tokenizers from `tokenizer.ggml.tokens`/`merges` alone needs each `tokenizer.ggml.pre`
-    /// pre-tokenizer, which is not implemented yet, so such files run on token ids only.
+    /// The tokenizer a GGUF file carries: its complete `tokenizer.huggingface.json` when present, else rebuilt
+    /// from `tokenizer.ggml.*` (`GGUFVocabulary`), else none (the file then runs on token ids only).
     static func tokenizer(_ file: GGUFFile) throws -> HFTokenizer? {
-        guard let json = try file.optionalString("tokenizer.huggingface.json") else { return nil }
+        guard let json = try file.optionalString("tokenizer.huggingface.json") else { return try GGUFVocabulary.tokenizer(file) }
         let path = "\(file.path) (metadata key 'tokenizer.huggingface.json')"
         return try HFTokenizer(json: try JSONValue.parse(Data(json.utf8), file: path), file: path)
     }
@@ -50,12 +49,12 @@ extension ModelFolder {
             throw ModelFileError(file: url.path, "metadata key 'general.architecture' is '\(architecture)', not supported in GGUF form; supported: \(GGUFModelRegistry.knownArchitectures.joined(separator: ", "))")
         }
         let (modelType, denoiser) = try builder(file)
-        let tokenizer = try GGUFModelRegistry.tokenizer(file)
+        // A caller that runs on token ids only loads files whose tokenizer cannot be rebuilt.
+        let tokenizer = requireTokenizer ? try GGUFModelRegistry.tokenizer(file) : try? GGUFModelRegistry.tokenizer(file)
         if let tokenizer {
             try ModelFolder.check(tokenizer, against: denoiser, configFile: url.path)
         } else if requireTokenizer {
-            let model = (try? file.optionalString("tokenizer.ggml.model")).flatMap { $0 } ?? "none"
-            throw ModelFileError(file: url.path, "metadata key 'tokenizer.huggingface.json' is missing; building a tokenizer from 'tokenizer.ggml.*' (model '\(model)') is not supported yet, so this file runs on token ids only")
+            throw ModelFileError(file: url.path, "has no tokenizer: neither 'tokenizer.huggingface.json' nor a 'tokenizer.ggml.model' vocabulary; it runs on token ids only")
         }
         self.init(url: url, modelType: modelType, denoiser: denoiser, tokenizer: tokenizer, generationConfig: nil)
     }

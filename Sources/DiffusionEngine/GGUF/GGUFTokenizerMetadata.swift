@@ -2,7 +2,7 @@ import Foundation
 
 /// A Hugging Face `tokenizer.json` as GGUF tokenizer metadata, following llama.cpp's converter
 /// (convert_hf_to_gguf.py `get_vocab_base`, gguf-py `SpecialVocab`): `tokenizer.ggml.model` ("gpt2" for BPE,
-/// "none" for the WordLevel vocabularies llama.cpp has no tokenizer for), `tokens` by id (`[PADn]` for unused
+/// "none" for the WordLevel vocabularies llama.cpp has no tokenizer for), `pre` when it is GPT-2's, `tokens` by id (`[PADn]` for unused
 /// ids), `token_type` (1 normal, 3 control, 4 user-defined, 5 unused), `merges` for BPE, and the whole file as
 /// `tokenizer.huggingface.json`, from which DiffusionLab rebuilds the exact tokenizer.
 enum GGUFTokenizerMetadata {
@@ -28,6 +28,12 @@ enum GGUFTokenizerMetadata {
             }
         }
         writer.set("tokenizer.ggml.model", .string(isBPE ? "gpt2" : "none"))
+        // llama.cpp names pre-tokenizers by a hash of their output; GPT-2's own (ByteLevel with its regex, no
+        // prefix space) is the one recognisable from tokenizer.json alone.
+        if isBPE, let pre = try root.optionalObject("pre_tokenizer"), try pre.optionalString("type") == "ByteLevel",
+           try pre.optionalBool("use_regex") ?? true, !(try pre.optionalBool("add_prefix_space") ?? false) {
+            writer.set("tokenizer.ggml.pre", .string("gpt-2"))
+        }
         writer.set("tokenizer.ggml.tokens", .array(.string, tokens))
         writer.set("tokenizer.ggml.token_type", .array(.int32, types))
         if isBPE {
