@@ -17,7 +17,8 @@ public enum ModelRegistry {
 }
 
 /// A Hugging Face model folder: `config.json`, `model.safetensors` (or shards), `tokenizer.json`, and
-/// `generation_config.json` if present. Every file is validated on load; errors name the file and field.
+/// `generation_config.json` if present; or a single `.gguf` file (GGUFModelFile.swift). Every file is validated
+/// on load; errors name the file and field.
 public struct ModelFolder {
     public let url: URL
     public let modelType: String
@@ -27,6 +28,10 @@ public struct ModelFolder {
 
     /// - Parameter requireTokenizer: false for callers that only need logits of token ids.
     public init(_ url: URL, requireTokenizer: Bool = true) throws {
+        if url.pathExtension.lowercased() == "gguf" {
+            self = try ModelFolder(ggufFile: url, requireTokenizer: requireTokenizer)
+            return
+        }
         self.url = url
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
@@ -52,6 +57,14 @@ public struct ModelFolder {
         let generationURL = url.appendingPathComponent("generation_config.json")
         generationConfig = FileManager.default.fileExists(atPath: generationURL.path)
             ? try JSONFields(try JSONValue.read(generationURL), file: generationURL.path) : nil
+    }
+
+    init(url: URL, modelType: String, denoiser: any Denoiser, tokenizer: HFTokenizer?, generationConfig: JSONFields?) {
+        self.url = url
+        self.modelType = modelType
+        self.denoiser = denoiser
+        self.tokenizer = tokenizer
+        self.generationConfig = generationConfig
     }
 
     /// The tokenizer must spell every special token the config names, and fit inside the model's vocabulary.

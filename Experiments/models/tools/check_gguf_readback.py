@@ -1,0 +1,77 @@
+"""Checks that a GGUF file written by `dlab quantize` reads back with the `gguf` package (gguf.GGUFReader) with
+the tensors of the Hugging Face folder it came from: every expected llama.cpp tensor name present once and
+nothing else, shapes matching (stacked experts [E, rows, columns]), and the package's dequantization of each
+tensor close to the original weights (relative RMS error below what the tensor's type allows).
+
+Run: /work/venvs/gguf/bin/python Experiments/models/tools/check_gguf_readback.py MODEL_DIR FILE.gguf
+(pip install gguf numpy safetensors). Exit status 1 on any mismatch.
+"""
+import json
+import sys
+
+import numpy as np
+import gguf
+from safetensors.numpy import load_file
+
+# Relative RMS error each type may introduce on trained weights.
+BOUND = {"F32": 0, "F16": 1e-3, "Q8_0": 0.01, "Q6_K": 0.02, "Q5_1": 0.06, "Q5_0": 0.06, "Q5_K": 0.05,
+         "Q4_1": 0.1, "Q4_0": 0.12, "Q4_K": 0.1}
+
+
+def expected_tensors(folder):
+    config = json.load(open(f"{folder}/config.json"))
+    weights = load_file(f"{folder}/model.safetensors")
+    out = {"token_embd.weight": weights["model.embed_tokens.weight"], "output_norm.weight": weights["model.norm.weight"]}
+    if not config.get("tie_word_embeddings", False):
+        out["output.weight"] = weights["lm_head.weight"]
+    names = {"input_layernorm": "attn_norm", "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k",
+             "self_attn.v_proj": "attn_v", "self_attn.o_proj": "attn_output", "self_attn.q_norm": "attn_q_norm",
+             "self_attn.k_norm": "attn_k_norm", "post_attention_layernorm": "ffn_norm", "mlp.gate": "ffn_gate_inp"}
+    for n in range(config["num_hidden_layers"]):
+        for hf, gg in names.items():
+            key = f"model.layers.{n}.{hf}.weight"
+            if key in weights:
+                out[f"blk.{n}.{gg}.weight"] = weights[key]
+        for kind in ("gate", "up", "down"):
+            out[f"blk.{n}.ffn_{kind}_exps.weight"] = np.stack(
+                [weights[f"model.layers.{n}.mlp.experts.{e}.{kind}_proj.weight"] for e in range(config["num_experts"])])
+    return config, out
+
+
+def main(folder, path):
+    config, expected = expected_tensors(folder)
+    reader = gguf.GGUFReader(path)
+    problems = []
+    arch = reader.fields["general.architecture"].contents()
+    if arch != "llada-moe":
+        problems.append(f"general.architecture is {arch!r}")
+    for key, value in [("llada-moe.block_count", config["num_hidden_layers"]), ("llada-moe.expert_count", config["num_experts"]),
+                       ("tokenizer.ggml.mask_token_id", config["mask_token_id"])]:
+        if key not in reader.fields or reader.fields[key].contents() != value:
+            problems.append(f"metadata {key} is not {value}")
+    seen = set()
+    for tensor in reader.tensors:
+        name = tensor.name
+        if name in seen:
+            problems.append(f"{name} appears twice")
+        seen.add(name)
+        if name not in expected:
+            problems.append(f"unexpected tensor {name}")
+            continue
+        reference = expected[name].astype(np.float32)
+        values = gguf.quants.dequantize(tensor.data, tensor.tensor_type).reshape(reference.shape)
+        error = float(np.sqrt(np.sum((values - reference) ** 2) / max(np.sum(reference ** 2), 1e-30)))
+        bound = BOUND[tensor.tensor_type.name]
+        status = "ok" if error <= bound else "TOO LARGE"
+        print(f"{name:32s} {tensor.tensor_type.name:5s} {str(list(reference.shape)):18s} rel. RMS error {error:.2e} {status}")
+        if error > bound:
+            problems.append(f"{name}: relative RMS error {error:.3g} above {bound} for {tensor.tensor_type.name}")
+    for name in expected:
+        if name not in seen:
+            problems.append(f"missing tensor {name}")
+    print("\n".join(problems) if problems else f"{path}: {len(seen)} tensors read back, all as expected")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))
