@@ -64,6 +64,7 @@ public final class ResultsDatabase {
             }
             try db.create(index: "examples_by_series", on: "examples", columns: ["task", "sampler_config", "step_budget"])
         }
+        registerRunEnvironmentMigration(&migrator)
         return migrator
     }
 
@@ -138,7 +139,7 @@ public final class ResultsDatabase {
                         db, sql: "SELECT * FROM examples WHERE run_key = ? AND example_index = ? AND repeat_index = ?",
                         arguments: [row.runKey, row.exampleIndex, row.repeatIndex])
                     if var present {
-                        present.wallSeconds = row.wallSeconds
+                        present.copyTiming(from: row)
                         if present != row { throw MergeConflict(file: other.path, key: row.key) }
                     }
                 }

@@ -137,7 +137,7 @@ public struct SweepRunner {
         let wall = seconds(since: start)
         let output = tokenizer.decode(generation.tokens, skipSpecial: true)
         let nfe = counter.forwardPasses
-        return ExampleResult(
+        var result = ExampleResult(
             runKey: run.key, experiment: spec.name, model: run.model.label, task: task.name, taskVersion: task.version,
             split: run.task.split.rawValue, taskSeed: run.task.seed, exampleIndex: index, sampler: run.sampler.name,
             samplerParameters: canonicalJSON(run.sampler.parameters), samplerConfig: run.sampler.label,
@@ -147,6 +147,9 @@ public struct SweepRunner {
             nfe: nfe, stepsRun: generation.steps,
             tokensPerForward: nfe == 0 ? 0 : Double(generation.tokens.count) / Double(nfe), wallSeconds: wall,
             commitSteps: generation.commitStep, gitCommit: gitCommit, dlabVersion: SourceVersion.diffusionLab)
+        result.blasCore = BLASRuntime.coreName
+        result.blasThreads = BLASRuntime.threads
+        return result
     }
 }
 

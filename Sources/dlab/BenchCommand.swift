@@ -27,8 +27,9 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         MatMul.setThreads(threads)
+        for line in BLASRuntime.report() { print(line) }
         let peak = Stopwatch.sgemmPeak()
-        print("sgemm peak (1024³, \(threads) thread(s)): " + String(format: "%.1f GFLOPS", peak / 1e9))
+        print("sgemm peak (1024³, \(threads) thread(s), \(BLASRuntime.coreName) kernels): " + String(format: "%.1f GFLOPS", peak / 1e9))
         print("model                          tokens   ms/forward   tokens/s   GFLOPS   of peak")
         if let model {
             let folder = try ModelFolder(URL(fileURLWithPath: model), requireTokenizer: false)

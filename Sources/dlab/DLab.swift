@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiffusionEngine
 
 /// `dlab`: the DiffusionLab command-line tool. Each subcommand converts its options to library types at the edge.
 @main
@@ -11,4 +12,10 @@ struct DLab: ParsableCommand {
             SweepCommand.self, ReportCommand.self, PlotCommand.self, MergeCommand.self, ExportCommand.self,
         ]
     )
+
+    /// Before anything else: when OpenBLAS fell back to older kernels than the CPU runs, start again with the best.
+    static func main() {
+        BLASRuntime.reexecuteIfFallback()
+        main(nil)
+    }
 }

@@ -74,6 +74,10 @@ struct ReportCommand: ParsableCommand {
         let aggregates = try database.aggregates()
         guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
+        let timedOn = try database.runEnvironments().map { entry in
+            "\(entry.blasCore) × \(entry.blasThreads.map(String.init) ?? "?") thread(s) (\(entry.rows) rows)"
+        }
+        print("timed with OpenBLAS kernels: " + timedOn.joined(separator: ", "))
     }
 }
 
