@@ -43,6 +43,9 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// written before they were recorded.
     public var blasCore: String? = nil
     public var blasThreads: Int? = nil
+    /// Examples run together (their forward calls served by one batched pass); `wallSeconds` is then the example's
+    /// own time plus its share of each pass (pass time over the calls in it). nil in rows written before.
+    public var batchSize: Int? = nil
 
     public static let databaseTableName = "examples"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase

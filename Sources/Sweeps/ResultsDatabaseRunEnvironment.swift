@@ -10,6 +10,11 @@ extension ResultsDatabase {
                 table.add(column: "blas_threads", .integer)
             }
         }
+        migrator.registerMigration("examples v3: batch size") { db in
+            try db.alter(table: ExampleResult.databaseTableName) { table in
+                table.add(column: "batch_size", .integer)
+            }
+        }
     }
 
     /// How the rows were timed: one entry per distinct (BLAS core, threads), with its row count ("?" for rows
@@ -30,5 +35,6 @@ extension ExampleResult {
         wallSeconds = other.wallSeconds
         blasCore = other.blasCore
         blasThreads = other.blasThreads
+        batchSize = other.batchSize
     }
 }

@@ -42,6 +42,9 @@ public struct SweepRunner {
     public let spec: ExperimentSpec
     public let database: ResultsDatabase
     public var gitCommit = SourceVersion.gitCommit()
+    /// Examples run together, their forward calls served by one batched pass (nil: chosen from the canvas length,
+    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch run one at a time.
+    public var batchSize: Int? = nil
 
     public init(spec: ExperimentSpec, database: ResultsDatabase) {
         self.spec = spec
@@ -87,13 +90,7 @@ public struct SweepRunner {
             guard let tokenizer = folder.tokenizer else {
                 throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
             }
-            for (index, repeatIndex) in examples {
-                let result: ExampleResult
-                do {
-                    result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
-                } catch {
-                    throw RunError(run: run, exampleIndex: index, underlying: error)
-                }
+            func record(_ result: ExampleResult) throws {
                 try database.insert(result)
                 scoreSum += result.score
                 state.examplesDone += 1
@@ -101,6 +98,21 @@ public struct SweepRunner {
                 state.runningAccuracy = scoreSum / Double(state.examplesDone)
                 state.secondsElapsed = seconds(since: start)
                 progress(state)
+            }
+            let batch = min(batchSize ?? BatchSize.default(canvas: run.generationLength), examples.count)
+            if batch > 1, let model = folder.denoiser as? any BatchDenoiser {
+                try runBatched(run, examples: examples, batch: batch, model: model, folder: folder, tokenizer: tokenizer,
+                               record: record)
+                continue
+            }
+            for (index, repeatIndex) in examples {
+                let result: ExampleResult
+                do {
+                    result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
+                } catch {
+                    throw RunError(run: run, exampleIndex: index, underlying: error)
+                }
+                try record(result)
             }
         }
         state.secondsElapsed = seconds(since: start)
@@ -121,9 +133,10 @@ public struct SweepRunner {
         return pending
     }
 
-    /// One example: prompt → tokens → sampler on a counted denoiser → text → score.
-    func generate(_ run: Run, index: Int, repeatIndex: Int, folder: ModelFolder, tokenizer: HFTokenizer) throws
-        -> ExampleResult
+    /// One example: prompt → tokens → sampler on a counted denoiser → text → score. With a `BatchSlot` as the
+    /// denoiser the wall time is the example's own time (not waiting for passes) plus its share of the passes.
+    func generate(_ run: Run, index: Int, repeatIndex: Int, folder: ModelFolder, tokenizer: HFTokenizer,
+                  denoiser: (any Denoiser)? = nil, batchSize: Int = 1) throws -> ExampleResult
     {
         let task = run.task.task
         let example = task.example(split: run.task.split, index: index, seed: UInt64(bitPattern: Int64(run.task.seed)))
@@ -131,10 +144,11 @@ public struct SweepRunner {
         // One independent random stream per (example, repeat), so results do not depend on the order of work.
         var rng = SeededGenerator(seed: UInt64(bitPattern: Int64(run.seed)),
                                   stream: UInt64(index) << 20 | UInt64(repeatIndex))
-        let counter = CountingDenoiser(folder.denoiser)
+        let counter = CountingDenoiser(denoiser ?? folder.denoiser)
         let start = ContinuousClock.now
         let generation = try run.sampler.sampler.generate(prompt, run.generationLength, run.stepBudget, counter, &rng)
-        let wall = seconds(since: start)
+        var wall = seconds(since: start)
+        if let slot = denoiser as? BatchSlot { wall += slot.passShareSeconds - slot.waitingSeconds }
         let output = tokenizer.decode(generation.tokens, skipSpecial: true)
         let nfe = counter.forwardPasses
         var result = ExampleResult(
@@ -149,6 +163,7 @@ public struct SweepRunner {
             commitSteps: generation.commitStep, gitCommit: gitCommit, dlabVersion: SourceVersion.diffusionLab)
         result.blasCore = BLASRuntime.coreName
         result.blasThreads = BLASRuntime.threads
+        result.batchSize = batchSize
         return result
     }
 }
