@@ -11,17 +11,17 @@ public enum BatchSize {
     }
 }
 
-extension SweepRunner {
-    /// The examples of one run on `batch` threads, each running the unchanged sampler on a `BatchSlot`, their
-    /// forward calls served together. Finished examples are handed to the calling thread, which records them
-    /// (database row, progress) as they come; the first failure stops the threads from starting new examples and
-    /// is thrown once all have stopped.
-    func runBatched(
-        _ run: Run, examples: [(Int, Int)], batch: Int, model: any BatchDenoiser, folder: ModelFolder,
-        tokenizer: HFTokenizer, record: (ExampleResult) throws -> Void
+/// Runs examples on `batch` threads, each running unchanged sampler code on its own `BatchSlot`, their forward
+/// calls served together by a `BatchingDenoiser`. Finished examples are handed to the calling thread, which records
+/// them (database row, progress, totals) as they come; the first failure stops the threads from starting new
+/// examples and is thrown once all have stopped.
+public enum BatchedExamples {
+    public static func run<Item, Output>(
+        _ items: [Item], batch: Int, model: any BatchDenoiser,
+        work: @escaping (Item, BatchSlot) throws -> Output, record: (Output) throws -> Void
     ) throws {
         let batcher = BatchingDenoiser(model)
-        let shared = SharedWork(threads: batch)
+        let shared = SharedWork<Item, Output>(items: items, threads: batch)
         for _ in 0 ..< batch {
             batcher.enter()  // before the thread starts, so the first pass waits for every example
             let thread = Thread {
@@ -29,12 +29,11 @@ extension SweepRunner {
                     batcher.leave()
                     shared.threadFinished()
                 }
-                while let (index, repeatIndex) = shared.take(from: examples) {
+                while let item = shared.take() {
                     do {
-                        shared.hand(try generate(run, index: index, repeatIndex: repeatIndex, folder: folder,
-                                                 tokenizer: tokenizer, denoiser: BatchSlot(batcher), batchSize: batch))
+                        shared.hand(try work(item, BatchSlot(batcher)))
                     } catch {
-                        shared.fail(error is RunError ? error : RunError(run: run, exampleIndex: index, underlying: error))
+                        shared.fail(error)
                         return
                     }
                 }
@@ -42,9 +41,9 @@ extension SweepRunner {
             thread.stackSize = 8 << 20
             thread.start()
         }
-        while let finished = shared.waitForResults() {
+        while let finished = shared.waitForOutputs() {
             do {
-                for result in finished { try record(result) }
+                for output in finished { try record(output) }
             } catch {
                 shared.fail(error)
             }
@@ -53,31 +52,50 @@ extension SweepRunner {
     }
 }
 
-/// What the example threads share with the recording thread, guarded by one condition: the next example to take,
-/// finished results not yet recorded, threads still running, and the first failure.
-private final class SharedWork: @unchecked Sendable {
+extension SweepRunner {
+    /// The examples of one run, batched (see `BatchedExamples`).
+    func runBatched(
+        _ run: Run, examples: [(Int, Int)], batch: Int, model: any BatchDenoiser, folder: ModelFolder,
+        tokenizer: HFTokenizer, record: (ExampleResult) throws -> Void
+    ) throws {
+        try BatchedExamples.run(examples, batch: batch, model: model, work: { example, slot in
+            do {
+                return try generate(run, index: example.0, repeatIndex: example.1, folder: folder, tokenizer: tokenizer,
+                                    denoiser: slot, batchSize: batch)
+            } catch {
+                throw RunError(run: run, exampleIndex: example.0, underlying: error)
+            }
+        }, record: record)
+    }
+}
+
+/// What the example threads share with the recording thread, guarded by one condition: the next item to take,
+/// finished outputs not yet recorded, threads still running, and the first failure.
+private final class SharedWork<Item, Output>: @unchecked Sendable {
     private let condition = NSCondition()
+    private let items: [Item]
     private var next = 0
-    private var results: [ExampleResult] = []
+    private var outputs: [Output] = []
     private var running: Int
     private(set) var failure: (any Error)?
 
-    init(threads: Int) {
+    init(items: [Item], threads: Int) {
+        self.items = items
         running = threads
     }
 
-    /// The next example, or nil when all are taken or something failed.
-    func take(from examples: [(Int, Int)]) -> (Int, Int)? {
+    /// The next item, or nil when all are taken or something failed.
+    func take() -> Item? {
         condition.lock()
         defer { condition.unlock() }
-        guard failure == nil, next < examples.count else { return nil }
+        guard failure == nil, next < items.count else { return nil }
         next += 1
-        return examples[next - 1]
+        return items[next - 1]
     }
 
-    func hand(_ result: ExampleResult) {
+    func hand(_ output: Output) {
         condition.lock()
-        results.append(result)
+        outputs.append(output)
         condition.signal()
         condition.unlock()
     }
@@ -95,13 +113,13 @@ private final class SharedWork: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Results handed since the last call (waiting for some); nil once every thread has finished and all are taken.
-    func waitForResults() -> [ExampleResult]? {
+    /// Outputs handed since the last call (waiting for some); nil once every thread has finished and all are taken.
+    func waitForOutputs() -> [Output]? {
         condition.lock()
         defer { condition.unlock() }
-        while results.isEmpty && running > 0 { condition.wait() }
-        guard !results.isEmpty else { return nil }
-        defer { results = [] }
-        return results
+        while outputs.isEmpty && running > 0 { condition.wait() }
+        guard !outputs.isEmpty else { return nil }
+        defer { outputs = [] }
+        return outputs
     }
 }

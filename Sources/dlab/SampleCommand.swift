@@ -3,6 +3,7 @@ import DiffusionCore
 import DiffusionEngine
 import Foundation
 import Samplers
+import Sweeps
 import Tasks
 
 #if canImport(Glibc)
@@ -35,6 +36,9 @@ struct SampleCommand: ParsableCommand {
 
     @Option(help: "Run this many task examples from --index on, and print accuracy, mean NFE and time.")
     var count: Int = 1
+
+    @Option(help: "With --count: examples run together, their forward calls served by one batched pass (default: from the canvas length, up to 32; 1: one at a time).")
+    var batch: Int?
 
     @Option(help: "Seed of the task's example stream.")
     var seed: UInt64 = 0
@@ -71,6 +75,7 @@ struct SampleCommand: ParsableCommand {
         let steps = self.steps ?? defaults.steps
         guard let tokenizer = folder.tokenizer else { throw ValidationError("the model has no tokenizer.json") }
         guard count > 0 else { throw ValidationError("--count must be positive") }
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
         switch (task, prompt) {
         case (let name?, nil):
             let evaluationTask = try TaskRegistry.task(named: name)
@@ -78,16 +83,26 @@ struct SampleCommand: ParsableCommand {
             guard index >= 0 else { throw ValidationError("--index must be non-negative") }
             let length = genLength ?? evaluationTask.answerLength
             var (correct, passes, seconds) = (0.0, 0, 0.0)
-            for i in index ..< index + count {
+            func one(_ i: Int, _ denoiser: (any Denoiser)?) throws -> (Double, Int, Double) {
                 let example = evaluationTask.example(split: split, index: i, seed: seed)
                 let result = try generate(sampler, example.prompt, length: length, steps: steps ?? length, stream: i,
-                                          folder: folder, tokenizer: tokenizer)
+                                          folder: folder, tokenizer: tokenizer, denoiser: denoiser)
                 let score = evaluationTask.score(prompt: example.prompt, output: result.answer)
-                (correct, passes, seconds) = (correct + score, passes + result.generation.forwardPasses, seconds + result.seconds)
                 if count == 1 {
                     report(example.prompt, result)
                     print("score:   \(score)  (reference answer \(example.answer))")
                 }
+                return (score, result.generation.forwardPasses, result.seconds)
+            }
+            func add(_ result: (Double, Int, Double)) {
+                (correct, passes, seconds) = (correct + result.0, passes + result.1, seconds + result.2)
+            }
+            let examples = Array(index ..< index + count)
+            let batch = min(self.batch ?? BatchSize.default(canvas: length), count)
+            if batch > 1, !visual, let model = folder.denoiser as? any BatchDenoiser {
+                try BatchedExamples.run(examples, batch: batch, model: model, work: { i, slot in try one(i, slot) }, record: add)
+            } else {
+                for i in examples { add(try one(i, nil)) }
             }
             if count > 1 {
                 print("\(evaluationTask.name) v\(evaluationTask.version), \(split.rawValue) examples \(index)..<\(index + count), seed \(seed), \(sampler.name) \(parameters.joined(separator: " ")), steps \(steps ?? length):")
@@ -121,18 +136,21 @@ struct SampleCommand: ParsableCommand {
         return try DLabSamplers.registry().sampler(named: sampler, parameters: values)
     }
 
+    /// One generation; with a `BatchSlot` as `denoiser` its time is its own plus its share of the batched passes.
     private func generate(_ sampler: AnySampler, _ text: String, length: Int, steps: Int, stream: Int, folder: ModelFolder,
-                          tokenizer: HFTokenizer) throws -> (answer: String, generation: Generation, seconds: Double) {
+                          tokenizer: HFTokenizer, denoiser: (any Denoiser)? = nil) throws -> (answer: String, generation: Generation, seconds: Double) {
         let promptTokens = try tokenizer.encode(text)
         var rng = SeededGenerator(seed: samplerSeed, stream: UInt64(stream))
         let sink = visual ? VisualTrace(tokenizer: tokenizer, mask: folder.denoiser.specialTokens.mask, delay: visualDelay) : nil
         let multiCanvas = try MultiCanvas(canvasLength: length, maxNewTokens: max(maxNewTokens ?? length, length))
         let (generation, seconds) = try Stopwatch.measure {
             try multiCanvas.generate(prompt: promptTokens, endOfSequence: folder.denoiser.specialTokens.endOfSequence) { prefix, canvas in
-                try sampler.run(prompt: prefix, length: canvas, steps: steps, denoiser: folder.denoiser, rng: &rng, trace: sink)
+                try sampler.run(prompt: prefix, length: canvas, steps: steps, denoiser: denoiser ?? folder.denoiser, rng: &rng, trace: sink)
             }
         }
-        return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, seconds)
+        var amortised = seconds
+        if let slot = denoiser as? BatchSlot { amortised += slot.passShareSeconds - slot.waitingSeconds }
+        return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, amortised)
     }
 
     private func report(_ prompt: String, _ result: (answer: String, generation: Generation, seconds: Double)) {

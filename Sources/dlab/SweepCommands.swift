@@ -40,17 +40,23 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
 
+    @Option(help: "Examples run together, their forward calls served by one batched pass (default: from the canvas length, up to 32; 1: one at a time).")
+    var batch: Int?
+
     @Flag(help: "No progress bar.")
     var quiet = false
 
     func run() throws {
+        if let batch, batch < 1 { throw ValidationError("--batch must be at least 1, got \(batch)") }
         let spec = try options.load()
         let shard = try shard.map(Shard.init)
         MatMul.setThreads(threads)
         let url = options.databaseURL(spec, shard: shard)
         let database = try ResultsDatabase(url)
         let bar = ProgressBar(enabled: !quiet)
-        let summary = try SweepRunner(spec: spec, database: database).run(shard: shard) { bar.show($0) }
+        var runner = SweepRunner(spec: spec, database: database)
+        runner.batchSize = batch
+        let summary = try runner.run(shard: shard) { bar.show($0) }
         bar.finish()
         print(String(format: "%@: %d runs%@, %d examples written, %d already there, %.1f s",
                      spec.name, summary.runs, shard.map { " (shard \($0))" } ?? "", summary.examplesWritten,
