@@ -16,6 +16,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
 
+    @Option(name: .customLong("expert-threads"), help: "Experts of a MoE layer computed at once on Dispatch threads (OpenBLAS then best at --threads 1); results do not change.")
+    var expertThreads: Int = 1
+
     @Option(help: "Timed repeats per measurement (the median is reported).")
     var repeats: Int = 15
 
@@ -26,7 +29,9 @@ struct BenchCommand: ParsableCommand {
     var only: String?
 
     func run() throws {
+        guard expertThreads >= 1 else { throw ValidationError("--expert-threads must be at least 1, got \(expertThreads)") }
         MatMul.setThreads(threads)
+        MatMul.expertThreads = expertThreads
         for line in BLASRuntime.report() { print(line) }
         let peak = Stopwatch.sgemmPeak()
         print("sgemm peak (1024³, \(threads) thread(s), \(BLASRuntime.coreName) kernels): " + String(format: "%.1f GFLOPS", peak / 1e9))
