@@ -1,3 +1,4 @@
+import DiffusionCore
 import Foundation
 import GRDB
 import Testing
@@ -49,5 +50,51 @@ import Testing
         #expect(rows[1]?.isEmpty == false)
         #expect(rows[4] == rows[1])
         #expect(rows[32] == rows[1])
+    }
+
+    /// A sampler that fails on one example while others wait in a batched pass: the sweep stops with that
+    /// example's error (no deadlock), and the rows written before stay, each once.
+    @Test func failingExampleStopsTheBatchCleanly() throws {
+        final class Calls: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            func next() -> Int { lock.lock(); defer { lock.unlock() }; count += 1; return count }
+        }
+        struct Boom: Error {}
+        let calls = Calls()
+        let catalog = SamplerCatalog(names: ["flaky"]) { name, parameters, _ in
+            SweepSampler(name: name, parameters: parameters, modelKinds: [.masked]) { prompt, length, steps, denoiser, _ in
+                let mask = denoiser.specialTokens.mask ?? 0
+                var canvas = [TokenID](repeating: mask, count: length)
+                for _ in 0 ..< steps {
+                    let logits = try denoiser.logits(prefix: prompt, canvas: canvas, conditioning: nil)
+                    canvas = (0 ..< length).map { row in
+                        (0 ..< logits.vocabularySize).max { logits.values[row * logits.vocabularySize + $0] < logits.values[row * logits.vocabularySize + $1] } ?? 0
+                    }
+                }
+                if calls.next() == 7 { throw Boom() }
+                return Generation(tokens: canvas, forwardPasses: steps, steps: steps, commitStep: [Int](repeating: 0, count: length))
+            }
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dlab-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("flaky.yaml")
+        try """
+            name: flaky
+            models: [\(Self.tinyModel)]
+            tasks:
+              - {name: addition, examples: 20, seed: 3}
+            samplers:
+              - name: flaky
+            steps: [3]
+            seeds: [0]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let spec = try ExperimentSpec(contentsOf: file, catalog: catalog)
+        var runner = SweepRunner(spec: spec, database: try ResultsDatabase(spec.database))
+        runner.batchSize = 4
+        #expect(throws: RunError.self) { try runner.run() }
+        let written = try ResultsDatabase(spec.database).count()
+        #expect(written >= 6 && written < 20)
+        #expect(try Set(ResultsDatabase(spec.database).existingKeys()).count == written)
     }
 }
