@@ -17,14 +17,14 @@ extension ResultsDatabase {
         }
     }
 
-    /// How the rows were timed: one entry per distinct (BLAS core, threads), with its row count ("?" for rows
-    /// written before these were recorded).
-    public func runEnvironments() throws -> [(blasCore: String, blasThreads: Int?, rows: Int)] {
+    /// How the rows were timed: one entry per distinct (BLAS core, threads, batch size), with its row count
+    /// ("?" and nil for rows written before these were recorded).
+    public func runEnvironments() throws -> [(blasCore: String, blasThreads: Int?, batchSize: Int?, rows: Int)] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT COALESCE(blas_core, '?') AS core, blas_threads AS threads, COUNT(*) AS n FROM examples
-                GROUP BY blas_core, blas_threads ORDER BY n DESC
-                """).map { ($0["core"], $0["threads"], $0["n"]) }
+                SELECT COALESCE(blas_core, '?') AS core, blas_threads AS threads, batch_size AS batch, COUNT(*) AS n
+                FROM examples GROUP BY blas_core, blas_threads, batch_size ORDER BY n DESC, batch
+                """).map { ($0["core"], $0["threads"], $0["batch"], $0["n"]) }
         }
     }
 }

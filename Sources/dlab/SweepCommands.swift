@@ -81,9 +81,9 @@ struct ReportCommand: ParsableCommand {
         guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
         let timedOn = try database.runEnvironments().map { entry in
-            "\(entry.blasCore) × \(entry.blasThreads.map(String.init) ?? "?") thread(s) (\(entry.rows) rows)"
+            "\(entry.blasCore) × \(entry.blasThreads.map(String.init) ?? "?") thread(s), batch \(entry.batchSize.map(String.init) ?? "?") (\(entry.rows) rows)"
         }
-        print("timed with OpenBLAS kernels: " + timedOn.joined(separator: ", "))
+        print("timed with OpenBLAS kernels, threads and examples per batched pass: " + timedOn.joined(separator: "; "))
     }
 }
 

@@ -10,7 +10,7 @@ import Testing
         try database.insert(sampleResult(index: 0))  // a row written before the columns: NULL
         for index in 1 ... 3 {
             var row = sampleResult(index: index)
-            (row.blasCore, row.blasThreads) = ("Cooperlake", 1)
+            (row.blasCore, row.blasThreads, row.batchSize) = ("Cooperlake", 1, 16)
             try database.insert(row)
         }
         #expect(try database.allResults().map(\.blasCore) == [nil, "Cooperlake", "Cooperlake", "Cooperlake"])
@@ -18,6 +18,7 @@ import Testing
         #expect(environments.map(\.blasCore) == ["Cooperlake", "?"])
         #expect(environments.map(\.rows) == [3, 1])
         #expect(environments.map(\.blasThreads) == [1, nil])
+        #expect(environments.map(\.batchSize) == [16, nil])
     }
 
     @Test func mergeIgnoresTheMachine() throws {
