@@ -29,10 +29,12 @@ let package = Package(
         ),
         // extern "C" bridge over gnuplot-iostream (libgnuplot-iostream-dev, libboost-iostreams-dev); Swift sees C only.
         .target(name: "CGnuplot", linkerSettings: [.linkedLibrary("boost_iostreams"), .linkedLibrary("stdc++")]),
+        // CPUID and XGETBV for the choice of BLAS kernels (Swift has no inline assembly).
+        .target(name: "CCPUID"),
         .target(name: "DiffusionCore"),
         .target(
             name: "DiffusionEngine",
-            dependencies: ["DiffusionCore", "COpenBLAS"],
+            dependencies: ["DiffusionCore", "COpenBLAS", "CCPUID"],
             // The kernels' SIMD code is generic Swift that only specialisation makes fast: unoptimised it runs
             // ~30x slower, which would make debug builds (and so `swift test`) crawl. Always optimise the engine.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]

@@ -17,7 +17,11 @@
 #include <condition_variable>
 #include <fcntl.h>
 #include <mutex>
+#include <spawn.h>
 #include <sys/wait.h>
+#include <vector>
+
+extern char **environ;
 #include <thread>
 
 namespace {
@@ -159,24 +163,32 @@ extern "C" int dlab_gnuplot_run(const char *command, const char *directory, cons
             throw std::runtime_error("cannot create a pipe");
         }
         // gnuplot runs in a process group of its own (sh -c, and whatever it starts), so the watchdog kills all of it.
-        pid_t pid = fork();
-        if (pid < 0) {
+        // posix_spawn, not fork: fork runs the pthread_atfork handlers of every library in the process, and
+        // OpenBLAS's (blas_thread_shutdown_) waits for its worker threads, which deadlocks when another thread is
+        // inside a matmul at that moment (figures drawn while a model runs, or tests in parallel).
+        posix_spawn_file_actions_t actions;
+        posix_spawnattr_t attributes;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawnattr_init(&attributes);
+        posix_spawn_file_actions_adddup2(&actions, pipeFds[0], STDIN_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, errorFile, STDOUT_FILENO);
+        posix_spawn_file_actions_adddup2(&actions, errorFile, STDERR_FILENO);
+        posix_spawn_file_actions_addchdir_np(&actions, folder.c_str());
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+        posix_spawnattr_setpgroup(&attributes, 0);
+        pid_t pid = -1;
+        char shell[] = "/bin/sh", dashC[] = "-c";
+        std::vector<char> commandLine(gnuplot.begin(), gnuplot.end());
+        commandLine.push_back('\0');
+        char *arguments[] = {shell, dashC, commandLine.data(), nullptr};
+        int spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, arguments, environ);
+        posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attributes);
+        if (spawned != 0) {
             close(errorFile);
             close(pipeFds[0]);
             close(pipeFds[1]);
-            throw std::runtime_error("cannot fork");
-        }
-        if (pid == 0) {
-            setpgid(0, 0);
-            dup2(pipeFds[0], STDIN_FILENO);
-            dup2(errorFile, STDOUT_FILENO);
-            dup2(errorFile, STDERR_FILENO);
-            close(pipeFds[0]);
-            close(pipeFds[1]);
-            close(errorFile);
-            if (chdir(folder.c_str()) != 0) _exit(126);
-            execl("/bin/sh", "sh", "-c", gnuplot.c_str(), static_cast<char *>(nullptr));
-            _exit(127);
+            throw std::runtime_error(std::string("cannot start /bin/sh (") + std::strerror(spawned) + ")");
         }
         setpgid(pid, pid);  // also here, so the group exists before the watchdog could need it
         close(pipeFds[0]);

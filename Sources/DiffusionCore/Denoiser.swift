@@ -42,3 +42,22 @@ public final class CountingDenoiser: Denoiser {
         forwardPasses = 0
     }
 }
+
+/// One forward call of a sampler, as a batching denoiser collects it.
+public struct DenoiserCall {
+    public var prefix: [TokenID]
+    public var canvas: [TokenID]
+    public var conditioning: Conditioning?
+
+    public init(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) {
+        self.prefix = prefix
+        self.canvas = canvas
+        self.conditioning = conditioning
+    }
+}
+
+/// A denoiser that serves the calls of several independent examples in one forward pass. Each call's logits must
+/// be what `logits(prefix:canvas:conditioning:)` returns for it alone (each sequence attends only to itself).
+public protocol BatchDenoiser: Denoiser {
+    func logits(batch calls: [DenoiserCall]) throws -> [Logits]
+}

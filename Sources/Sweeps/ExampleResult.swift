@@ -42,6 +42,13 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     public var commitSteps: [Int]
     public var gitCommit: String
     public var dlabVersion: String
+    /// The machine's side of the timing: OpenBLAS's kernels (`openblas_get_corename`) and threads; nil in rows
+    /// written before they were recorded.
+    public var blasCore: String? = nil
+    public var blasThreads: Int? = nil
+    /// Examples run together (their forward calls served by one batched pass); `wallSeconds` is then the example's
+    /// own time plus its share of each pass (pass time over the calls in it). nil in rows written before.
+    public var batchSize: Int? = nil
 
     public static let databaseTableName = "examples"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase

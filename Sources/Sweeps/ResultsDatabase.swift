@@ -85,6 +85,7 @@ public final class ResultsDatabase {
         migrator.registerMigration("examples v2: named scores") { db in
             try db.alter(table: ExampleResult.databaseTableName) { table in table.add(column: "scores", .text) }
         }
+        registerRunEnvironmentMigration(&migrator)
         return migrator
     }
 
@@ -160,7 +161,7 @@ public final class ResultsDatabase {
                         db, sql: "SELECT * FROM examples WHERE run_key = ? AND example_index = ? AND repeat_index = ?",
                         arguments: [row.runKey, row.exampleIndex, row.repeatIndex])
                     if var present {
-                        present.wallSeconds = row.wallSeconds
+                        present.copyTiming(from: row)
                         if present != row { throw MergeConflict(file: other.path, key: row.key) }
                     }
                 }

@@ -46,6 +46,9 @@ public struct SweepRunner {
     /// forward pass (a sampler runs synchronously), so an example can overrun it by at most one forward pass; an
     /// example past it stops the sweep with an `ExampleTimeout` (rows already written stay; rerun with a larger limit).
     public var exampleTimeout: Double?
+    /// Examples run together, their forward calls served by one batched pass (nil: chosen from the canvas length,
+    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch run one at a time.
+    public var batchSize: Int? = nil
 
     public init(spec: ExperimentSpec, database: ResultsDatabase) {
         self.spec = spec
@@ -95,24 +98,35 @@ public struct SweepRunner {
             guard let tokenizer = folder.tokenizer else {
                 throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
             }
+            func record(_ result: ExampleResult) throws {
+                try database.insert(result)
+                scoreSum += result.score
+                state.examplesDone += 1
+                state.workDone = saturatingSum(state.workDone, run.stepBudget)
+                state.runningAccuracy = scoreSum / Double(state.examplesDone)
+                state.secondsElapsed = seconds(since: start)
+                progress(state)
+            }
+            // Walked lazily, never listed: a run of a billion examples starts at once.
             let key = run.key
-            for index in 0 ..< run.task.examples {
-                for repeatIndex in 0 ..< run.repeats
-                where !done.contains(ExampleKey(runKey: key, exampleIndex: index, repeatIndex: repeatIndex)) {
-                    let result: ExampleResult
-                    do {
-                        result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
-                    } catch {
-                        throw RunError(run: run, exampleIndex: index, underlying: error)
-                    }
-                    try database.insert(result)
-                    scoreSum += result.score
-                    state.examplesDone += 1
-                    state.workDone = saturatingSum(state.workDone, run.stepBudget)
-                    state.runningAccuracy = scoreSum / Double(state.examplesDone)
-                    state.secondsElapsed = seconds(since: start)
-                    progress(state)
+            let examples = (0 ..< run.task.examples).lazy
+                .flatMap { index in (0 ..< run.repeats).lazy.map { (index, $0) } }
+                .filter { !done.contains(ExampleKey(runKey: key, exampleIndex: $0.0, repeatIndex: $0.1)) }
+            let pendingCount = run.exampleCount - (doneCounts[key] ?? 0)
+            let batch = min(batchSize ?? BatchSize.default(canvas: run.generationLength), pendingCount)
+            if batch > 1, let model = folder.denoiser as? any BatchDenoiser {
+                try runBatched(run, examples: examples, batch: batch, model: model, folder: folder, tokenizer: tokenizer,
+                               record: record)
+                continue
+            }
+            for (index, repeatIndex) in examples {
+                let result: ExampleResult
+                do {
+                    result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
+                } catch {
+                    throw RunError(run: run, exampleIndex: index, underlying: error)
                 }
+                try record(result)
             }
         }
         state.secondsElapsed = seconds(since: start)
@@ -134,9 +148,10 @@ public struct SweepRunner {
         return counts
     }
 
-    /// One example: prompt → tokens → sampler on a counted denoiser → text → score.
-    func generate(_ run: Run, index: Int, repeatIndex: Int, folder: ModelFolder, tokenizer: HFTokenizer) throws
-        -> ExampleResult
+    /// One example: prompt → tokens → sampler on a counted denoiser → text → score. With a `BatchSlot` as the
+    /// denoiser the wall time is the example's own time (not waiting for passes) plus its share of the passes.
+    func generate(_ run: Run, index: Int, repeatIndex: Int, folder: ModelFolder, tokenizer: HFTokenizer,
+                  denoiser: (any Denoiser)? = nil, batchSize: Int = 1) throws -> ExampleResult
     {
         let task = run.task.task
         let example = task.example(split: run.task.split, index: index, seed: UInt64(bitPattern: Int64(run.task.seed)))
@@ -144,14 +159,16 @@ public struct SweepRunner {
         // One independent random stream per (example, repeat), so results do not depend on the order of work.
         var rng = SeededGenerator(seed: UInt64(bitPattern: Int64(run.seed)),
                                   stream: UInt64(index) << 20 | UInt64(repeatIndex))
-        let counter = CountingDenoiser(exampleTimeout.map { DeadlineDenoiser(folder.denoiser, seconds: $0) } ?? folder.denoiser)
+        let base = denoiser ?? folder.denoiser
+        let counter = CountingDenoiser(exampleTimeout.map { DeadlineDenoiser(base, seconds: $0) } ?? base)
         let start = ContinuousClock.now
         let generation = try generateAnswer(run, prompt: prompt, denoiser: counter, tokenizer: tokenizer, rng: &rng)
-        let wall = seconds(since: start)
+        var wall = seconds(since: start)
+        if let slot = denoiser as? BatchSlot { wall += slot.passShareSeconds - slot.waitingSeconds }
         let output = tokenizer.decode(generation.tokens, skipSpecial: true)
         let nfe = counter.forwardPasses
         let scores = try task.scores(of: example, output: output)
-        return ExampleResult(
+        var result = ExampleResult(
             runKey: run.key, experiment: spec.name, model: run.model.label, task: task.name, taskVersion: task.version,
             split: run.task.split.rawValue, taskSeed: run.task.seed, exampleIndex: index, sampler: run.sampler.name,
             samplerParameters: run.sampler.parametersJSON, samplerConfig: run.sampler.label,
@@ -162,6 +179,10 @@ public struct SweepRunner {
             tokensPerForward: nfe == 0 ? 0 : Double(generation.tokens.count) / Double(nfe), wallSeconds: wall,
             commitSteps: generation.commitStep, gitCommit: gitCommit, dlabVersion: SourceVersion.diffusionLab,
             scores: scores.entries.count > 1 ? scores.json : nil)
+        result.blasCore = BLASRuntime.coreName
+        result.blasThreads = BLASRuntime.threads
+        result.batchSize = batchSize
+        return result
     }
 }
 

@@ -16,6 +16,9 @@ struct BenchCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "OpenBLAS threads, 1...256.")
     var threads: Int = 1
 
+    @Option(name: .customLong("expert-threads"), parsing: .unconditional, help: "Experts of a MoE layer computed at once on Dispatch threads (OpenBLAS then best at --threads 1); results do not change.")
+    var expertThreads: Int = 1
+
     @Option(parsing: .unconditional, help: "Timed repeats per measurement (the median is reported).")
     var repeats: Int = 15
 
@@ -33,10 +36,13 @@ struct BenchCommand: ParsableCommand {
     var only: String?
 
     func run() throws {
+        try NumberBounds.check(expertThreads, "--expert-threads", NumberBounds.threads)
         try memoryProbe.run()
         MatMul.setThreads(threads)
+        MatMul.expertThreads = expertThreads
+        for line in BLASRuntime.report() { print(line) }
         let peak = Stopwatch.sgemmPeak()
-        print("sgemm peak (1024³, \(threads) thread(s)): " + String(format: "%.1f GFLOPS", peak / 1e9))
+        print("sgemm peak (1024³, \(threads) thread(s), \(BLASRuntime.coreName) kernels): " + String(format: "%.1f GFLOPS", peak / 1e9))
         print("model                          tokens   ms/forward   tokens/s   GFLOPS   of peak")
         if let model {
             let folder = try ModelFolder(URL(fileURLWithPath: model), requireTokenizer: false)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiffusionEngine
 
 /// `dlab`: the DiffusionLab command-line tool. Each subcommand converts its options to library types at the edge.
 @main
@@ -12,4 +13,10 @@ struct DLab: ParsableCommand {
             ProjectCommand.self, QuantizeCommand.self,
         ]
     )
+
+    /// Before anything else: when OpenBLAS fell back to older kernels than the CPU runs, start again with the best.
+    static func main() {
+        BLASRuntime.reexecuteIfFallback()
+        main(nil)
+    }
 }

@@ -14,6 +14,9 @@ enum NumberBounds {
     static let steps = 1 ... 1 << 20
     /// Canvas lengths before the model is known (the model's own limit is checked once it is loaded).
     static let tokens = 1 ... 1 << 20
+    /// Examples run together in one batched pass (`--batch`): each is a thread, so bounded well below what a
+    /// machine can start; beyond a few dozen a pass is compute-bound and larger batches gain nothing.
+    static let batch = 1 ... 1024
     /// Timed repeats of the benchmarks.
     static let repeats = 1 ... 100_000
     /// `--visual-delay` in milliseconds.

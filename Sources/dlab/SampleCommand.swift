@@ -37,6 +37,9 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Run this many task examples from --index on, and print accuracy, mean NFE and time.")
     var count: Int = 1
 
+    @Option(parsing: .unconditional, help: "With --count: examples run together, their forward calls served by one batched pass (default: from the canvas length, up to 32; 1: one at a time).")
+    var batch: Int?
+
     @Option(parsing: .unconditional, help: "Seed of the task's example stream.")
     var seed: UInt64 = 0
 
@@ -74,6 +77,7 @@ struct SampleCommand: ParsableCommand {
         if let steps { try NumberBounds.check(steps, "--steps", NumberBounds.steps) }
         if let genLength { try NumberBounds.check(genLength, "--gen-length", NumberBounds.tokens) }
         if let maxNewTokens { try NumberBounds.check(maxNewTokens, "--max-new-tokens", NumberBounds.tokens) }
+        if let batch { try NumberBounds.check(batch, "--batch", NumberBounds.batch) }
         try NumberBounds.check(visualDelay, "--visual-delay", NumberBounds.visualDelay)
     }
 
@@ -97,12 +101,12 @@ struct SampleCommand: ParsableCommand {
             // A file-backed task's generation length is the total: block models fill it canvas after canvas.
             let total = maxNewTokens ?? (evaluationTask is FileBackedTask ? evaluationTask.answerLength : length)
             var (correct, passes, seconds) = (0.0, 0, 0.0)
-            for i in index ..< index + count {
+            func one(_ i: Int, _ denoiser: (any Denoiser)?) throws -> (Double, Int, Double) {
                 let example = try evaluationTask.checkedExample(split: split, index: i, seed: seed)
                 let result = try generate(sampler, example.prompt, length: length, steps: steps ?? length, stream: i,
-                                          folder: folder, tokenizer: tokenizer, total: total, stops: evaluationTask.stopStrings)
+                                          folder: folder, tokenizer: tokenizer, total: total, stops: evaluationTask.stopStrings,
+                                          denoiser: denoiser)
                 let scores = try evaluationTask.scores(of: example, output: result.answer)
-                (correct, passes, seconds) = (correct + scores.primary, passes + result.generation.forwardPasses, seconds + result.seconds)
                 if count == 1 {
                     report(example.prompt, result)
                     if scores.entries.count == 1 && scores.entries[0].extracted == nil {
@@ -114,6 +118,17 @@ struct SampleCommand: ParsableCommand {
                         print("reference: \(example.answer)")
                     }
                 }
+                return (scores.primary, result.generation.forwardPasses, result.seconds)
+            }
+            func add(_ result: (Double, Int, Double)) {
+                (correct, passes, seconds) = (correct + result.0, passes + result.1, seconds + result.2)
+            }
+            let examples = Array(index ..< index + count)
+            let batch = min(self.batch ?? BatchSize.default(canvas: length), count)
+            if batch > 1, !visual, let model = folder.denoiser as? any BatchDenoiser {
+                try BatchedExamples.run(examples, batch: batch, model: model, work: { i, slot in try one(i, slot) }, record: add)
+            } else {
+                for i in examples { add(try one(i, nil)) }
             }
             if count > 1 {
                 print("\(evaluationTask.name) v\(evaluationTask.version), \(split.rawValue) examples \(index)..<\(index + count), seed \(seed), \(sampler.name) \(parameters.joined(separator: " ")), steps \(steps ?? length):")
@@ -147,8 +162,9 @@ struct SampleCommand: ParsableCommand {
         return try DLabSamplers.registry().sampler(named: sampler, parameters: values)
     }
 
+    /// One generation; with a `BatchSlot` as `denoiser` its time is its own plus its share of the batched passes.
     private func generate(_ sampler: AnySampler, _ text: String, length: Int, steps: Int, stream: Int, folder: ModelFolder,
-                          tokenizer: HFTokenizer, total: Int? = nil, stops: [String] = [])
+                          tokenizer: HFTokenizer, total: Int? = nil, stops: [String] = [], denoiser: (any Denoiser)? = nil)
         throws -> (answer: String, generation: Generation, seconds: Double)
     {
         let promptTokens = try tokenizer.encode(text)
@@ -166,10 +182,12 @@ struct SampleCommand: ParsableCommand {
         }
         let (generation, seconds) = try Stopwatch.measure {
             try multiCanvas.generate(prompt: promptTokens, endOfSequence: folder.denoiser.specialTokens.endOfSequence, stop: stopped) { prefix, canvas in
-                try sampler.run(prompt: prefix, length: canvas, steps: steps, denoiser: folder.denoiser, rng: &rng, trace: sink)
+                try sampler.run(prompt: prefix, length: canvas, steps: steps, denoiser: denoiser ?? folder.denoiser, rng: &rng, trace: sink)
             }
         }
-        return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, seconds)
+        var amortised = seconds
+        if let slot = denoiser as? BatchSlot { amortised += slot.passShareSeconds - slot.waitingSeconds }
+        return (tokenizer.decode(generation.tokens, skipSpecial: true), generation, amortised)
     }
 
     private func report(_ prompt: String, _ result: (answer: String, generation: Generation, seconds: Double)) {

@@ -57,6 +57,9 @@ struct SweepCommand: ParsableCommand {
         valueName: "seconds"))
     var timeout: Double?
 
+    @Option(parsing: .unconditional, help: "Examples run together, their forward calls served by one batched pass (default: from the canvas length, up to 32; 1: one at a time).")
+    var batch: Int?
+
     @Flag(help: "No progress bar.")
     var quiet = false
 
@@ -65,6 +68,7 @@ struct SweepCommand: ParsableCommand {
         if let timeout, !(timeout > 0 && timeout <= 1e6) {
             throw ValidationError("--timeout must be > 0 and ≤ 1000000 seconds, got \(timeout)")
         }
+        if let batch { try NumberBounds.check(batch, "--batch", NumberBounds.batch) }
     }
 
     func run() throws {
@@ -76,6 +80,7 @@ struct SweepCommand: ParsableCommand {
         let bar = ProgressBar(enabled: !quiet)
         var runner = SweepRunner(spec: spec, database: database)
         runner.exampleTimeout = timeout
+        runner.batchSize = batch
         let summary = try runner.run(shard: shard) { bar.show($0) }
         bar.finish()
         print(String(format: "%@: %ld runs%@, %ld examples written, %ld already there, %.1f s",
@@ -103,6 +108,10 @@ struct ReportCommand: ParsableCommand {
         // Tasks with several scores (GSM8K strict and flexible): each one, the first being the accuracy above.
         let named = try database.namedScoreAggregates()
         if !named.isEmpty { print("\nEvery score of tasks that report several:\n" + formatNamedScoreTable(named)) }
+        let timedOn = try database.runEnvironments().map { entry in
+            "\(entry.blasCore) × \(entry.blasThreads.map(String.init) ?? "?") thread(s), batch \(entry.batchSize.map(String.init) ?? "?") (\(entry.rows) rows)"
+        }
+        print("timed with OpenBLAS kernels, threads and examples per batched pass: " + timedOn.joined(separator: "; "))
     }
 }
 

@@ -32,6 +32,13 @@ public enum MatMul {
         }
     }
 
+    /// Experts of a MoE layer computed at once on Dispatch threads (1: one after the other). Results do not depend
+    /// on it (see `ExpertDispatch`).
+    public static var expertThreads: Int {
+        get { ExpertDispatch.threads }
+        set { ExpertDispatch.threads = max(1, newValue) }
+    }
+
     /// Sets OpenBLAS's thread count (1 for timing on shared machines and for bitwise-repeatable results).
     public static func setThreads(_ count: Int) {
         openblas_set_num_threads(Int32(count))

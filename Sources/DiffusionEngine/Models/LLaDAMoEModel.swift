@@ -54,21 +54,56 @@ public final class LLaDAMoEModel: Denoiser {
         tokens: [TokenID], keyMask: [Bool]? = nil, outputRows: Range<Int>? = nil,
         tap: ((String, [Float]) -> Void)? = nil
     ) throws -> Logits {
-        let c = config
+        try validate(tokens)
         let t = tokens.count
-        guard t > 0 else { throw ModelInputError("no tokens to run") }
-        guard t <= c.maxPositions else {
-            throw ModelInputError("\(t) tokens exceed the context of \(c.maxPositions) (max_position_embeddings)")
-        }
-        if let bad = tokens.first(where: { $0 < 0 || $0 >= c.vocabularySize }) {
-            throw ModelInputError("token id \(bad) is outside the vocabulary 0..<\(c.vocabularySize)")
-        }
         if let keyMask, keyMask.count != t {
             throw ModelInputError("key mask has \(keyMask.count) entries for \(t) tokens")
         }
         let rows = outputRows ?? 0 ..< t
         guard rows.lowerBound >= 0, rows.upperBound <= t else { throw ModelInputError("output rows \(rows) outside 0..<\(t)") }
+        return try run(stacked: tokens, segments: [0 ..< t], keyMask: keyMask, outputRows: [rows], tap: tap)[0]
+    }
 
+    /// Several independent sequences in one pass: their rows are stacked for every matmul, norm and expert group,
+    /// while attention and positions stay per sequence (each attends only to itself). Returns, per sequence, the
+    /// logits of its `outputRows` (relative to that sequence).
+    public func forward(batch sequences: [(tokens: [TokenID], outputRows: Range<Int>)]) throws -> [Logits] {
+        var stacked: [TokenID] = []
+        var segments: [Range<Int>] = []
+        var outputs: [Range<Int>] = []
+        for sequence in sequences {
+            try validate(sequence.tokens)
+            let rows = sequence.outputRows
+            guard rows.lowerBound >= 0, rows.upperBound <= sequence.tokens.count else {
+                throw ModelInputError("output rows \(rows) outside 0..<\(sequence.tokens.count)")
+            }
+            segments.append(stacked.count ..< stacked.count + sequence.tokens.count)
+            outputs.append(rows.lowerBound + stacked.count ..< rows.upperBound + stacked.count)
+            stacked += sequence.tokens
+        }
+        guard !sequences.isEmpty else { return [] }
+        return try run(stacked: stacked, segments: segments, keyMask: nil, outputRows: outputs, tap: nil)
+    }
+
+    private func validate(_ tokens: [TokenID]) throws {
+        let c = config
+        guard !tokens.isEmpty else { throw ModelInputError("no tokens to run") }
+        guard tokens.count <= c.maxPositions else {
+            throw ModelInputError("\(tokens.count) tokens exceed the context of \(c.maxPositions) (max_position_embeddings)")
+        }
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= c.vocabularySize }) {
+            throw ModelInputError("token id \(bad) is outside the vocabulary 0..<\(c.vocabularySize)")
+        }
+    }
+
+    /// The pass over stacked sequences (`segments`: their rows in `stacked`); `outputRows` are absolute rows.
+    /// A key mask is only taken with a single segment.
+    private func run(
+        stacked tokens: [TokenID], segments: [Range<Int>], keyMask: [Bool]?, outputRows: [Range<Int>],
+        tap: ((String, [Float]) -> Void)?
+    ) throws -> [Logits] {
+        let c = config
+        let t = tokens.count
         let d = c.hiddenSize
         let buffers = workspace.buffers(for: t)
         let (hidden, normed, q, k, v, attended, scores) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5], buffers[6])
@@ -76,14 +111,14 @@ public final class LLaDAMoEModel: Denoiser {
             (hidden + row * d).update(from: embedding.row(token), count: d)
         }
         tap?("embed", Array(UnsafeBufferPointer(start: hidden, count: t * d)))
-        let (cosines, sines) = rotary.tables(length: t)
-        let shape = Attention.Shape(queries: t, keys: t, heads: c.headCount, keyValueHeads: c.keyValueHeadCount, headDim: c.headDim)
+        let longest = segments.map(\.count).max() ?? 0
+        let (cosines, sines) = rotary.tables(length: longest)
         try cosines.withUnsafeBufferPointer { cosines in
             try sines.withUnsafeBufferPointer { sines in
                 try (keyMask ?? []).withUnsafeBufferPointer { mask in
                     for (index, layer) in layers.enumerated() {
                         attention(layer, hidden: hidden, normed: normed, q: q, k: k, v: v, attended: attended, scores: scores,
-                                  shape: shape, keyMask: keyMask == nil ? nil : mask.baseAddress,
+                                  rows: t, segments: segments, keyMask: keyMask == nil ? nil : mask.baseAddress,
                                   cos: cosines.baseAddress!, sin: sines.baseAddress!)
                         RMSNorm.apply(hidden, rows: t, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: normed)
                         if let mixture = layer.mixture {
@@ -95,30 +130,48 @@ public final class LLaDAMoEModel: Denoiser {
                             dense.forward(normed, rows: t, into: hidden, scratch: scratch, accumulate: true)
                         }
                         tap?("layer.\(index)", Array(UnsafeBufferPointer(start: hidden, count: t * d)))
-                        guard hidden[0].isFinite else { throw ModelInputError("non-finite activations after layer \(index)") }
+                        for segment in segments where !hidden[segment.lowerBound * d].isFinite {
+                            throw ModelInputError("non-finite activations after layer \(index)")
+                        }
                     }
                 }
             }
         }
         RMSNorm.apply(hidden, rows: t, width: d, weight: finalNorm.pointer, eps: c.rmsNormEps, into: normed)
         tap?("final_norm", Array(UnsafeBufferPointer(start: normed, count: t * d)))
-        var values = [Float](repeating: 0, count: rows.count * c.vocabularySize)
-        values.withUnsafeMutableBufferPointer { out in
-            MatMul.linear(normed + rows.lowerBound * d, rows: rows.count, inner: d, weight: head.pointer,
-                          outer: c.vocabularySize, into: out.baseAddress!)
+        // The head over the output rows of every sequence at once: gathered into `attended` (free by now) when the
+        // sequences' rows are not already one contiguous range.
+        let count = outputRows.reduce(0) { $0 + $1.count }
+        var source = normed + (outputRows.first?.lowerBound ?? 0) * d
+        if outputRows.count > 1 {
+            var row = 0
+            for rows in outputRows {
+                (attended + row * d).update(from: normed + rows.lowerBound * d, count: rows.count * d)
+                row += rows.count
+            }
+            source = attended
         }
-        return Logits(rows: rows.count, vocabularySize: c.vocabularySize, values: values)
+        var values = [Float](repeating: 0, count: count * c.vocabularySize)
+        values.withUnsafeMutableBufferPointer { out in
+            MatMul.linear(source, rows: count, inner: d, weight: head.pointer, outer: c.vocabularySize, into: out.baseAddress!)
+        }
+        var first = 0
+        return outputRows.map { rows in
+            defer { first += rows.count }
+            return Logits(rows: rows.count, vocabularySize: c.vocabularySize,
+                          values: Array(values[first * c.vocabularySize ..< (first + rows.count) * c.vocabularySize]))
+        }
     }
 
     /// Attention block of one layer: hidden += o_proj(attention(rope(norm(q)), rope(norm(k)), v)).
     private func attention(
         _ layer: LLaDAMoELayer, hidden: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
         q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
-        attended: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, shape: Attention.Shape,
+        attended: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, rows t: Int, segments: [Range<Int>],
         keyMask: UnsafePointer<Bool>?, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
     ) {
         let c = config
-        let (t, d) = (shape.queries, c.hiddenSize)
+        let d = c.hiddenSize
         let qWidth = c.headCount * c.headDim
         let kvWidth = c.keyValueHeadCount * c.headDim
         RMSNorm.apply(hidden, rows: t, width: d, weight: layer.inputNorm.pointer, eps: c.rmsNormEps, into: normed)
@@ -138,9 +191,17 @@ public final class LLaDAMoEModel: Denoiser {
             RMSNorm.apply(q, rows: t * c.headCount, width: c.headDim, weight: queryNorm.pointer, eps: c.rmsNormEps, into: q)
             RMSNorm.apply(k, rows: t * c.keyValueHeadCount, width: c.headDim, weight: keyNorm.pointer, eps: c.rmsNormEps, into: k)
         }
-        rotary.apply(q, length: t, heads: c.headCount, cos: cos, sin: sin)
-        rotary.apply(k, length: t, heads: c.keyValueHeadCount, cos: cos, sin: sin)
-        Attention.forward(q: q, k: k, v: v, shape: shape, keyMask: keyMask, scores: scores, out: attended)
+        // Positions and attention per sequence: each starts at position 0 and sees only its own keys.
+        for segment in segments {
+            let (first, length) = (segment.lowerBound, segment.count)
+            let (sq, sk) = (q + first * qWidth, k + first * kvWidth)
+            rotary.apply(sq, length: length, heads: c.headCount, cos: cos, sin: sin)
+            rotary.apply(sk, length: length, heads: c.keyValueHeadCount, cos: cos, sin: sin)
+            let shape = Attention.Shape(queries: length, keys: length, heads: c.headCount,
+                                        keyValueHeads: c.keyValueHeadCount, headDim: c.headDim)
+            Attention.forward(q: sq, k: sk, v: v + first * kvWidth, shape: shape, keyMask: keyMask, scores: scores,
+                              out: attended + first * qWidth)
+        }
         MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: hidden, accumulate: true)
         addBias(layer.outputBias, to: hidden, rows: t)
     }
@@ -151,5 +212,14 @@ public final class LLaDAMoEModel: Denoiser {
         for r in 0 ..< rows {
             for i in 0 ..< width { x[r * width + i] += bias.pointer[i] }
         }
+    }
+}
+
+extension LLaDAMoEModel: BatchDenoiser {
+    /// The calls' sequences stacked in one pass (see `forward(batch:)`).
+    public func logits(batch calls: [DenoiserCall]) throws -> [Logits] {
+        try forward(batch: calls.map { call in
+            (call.prefix + call.canvas, call.prefix.count ..< call.prefix.count + call.canvas.count)
+        })
     }
 }

@@ -1,0 +1,101 @@
+import DiffusionCore
+import Foundation
+
+/// Gathers the forward calls of several examples, each run by an unchanged sampler on its own thread, and serves
+/// them with one batched pass of the model.
+///
+/// Each running example holds a `BatchSlot` (its denoiser). A call blocks its thread until the pass that carries
+/// it is done; the pass runs as soon as every live example has submitted a call or finished, on the thread whose
+/// call (or finish) completed the set. So a pass carries one call of each running example, and the samplers see
+/// exactly the logits they would see alone (the model attends each sequence only to itself).
+public final class BatchingDenoiser: @unchecked Sendable {
+    public let model: any BatchDenoiser
+    private let condition = NSCondition()
+    private var live = 0
+    private var pending: [(ticket: Int, call: DenoiserCall)] = []
+    private var served: [Int: (result: Result<Logits, any Error>, share: Double)] = [:]
+    private var nextTicket = 0
+    /// Batched passes run, and calls served by them (their ratio is the mean batch).
+    public private(set) var passes = 0
+    public private(set) var callsServed = 0
+
+    public init(_ model: any BatchDenoiser) {
+        self.model = model
+    }
+
+    /// An example starts on the calling thread: until it `leave`s, passes wait for its calls.
+    public func enter() {
+        condition.lock()
+        live += 1
+        condition.unlock()
+    }
+
+    /// The example of the calling thread is done (or failed): passes no longer wait for it.
+    public func leave() {
+        condition.lock()
+        live -= 1
+        serveIfComplete()
+        condition.unlock()
+    }
+
+    /// Submits one call and waits for its logits; `share` is this call's part of the pass time (pass seconds over
+    /// the calls it carried).
+    func submit(_ call: DenoiserCall) -> (result: Result<Logits, any Error>, share: Double) {
+        condition.lock()
+        defer { condition.unlock() }
+        let ticket = nextTicket
+        nextTicket += 1
+        pending.append((ticket, call))
+        serveIfComplete()
+        while served[ticket] == nil { condition.wait() }
+        return served.removeValue(forKey: ticket)!  // present: the loop above waited for it
+    }
+
+    /// Runs the pass when every live example has a call waiting. Called with the lock held.
+    private func serveIfComplete() {
+        guard !pending.isEmpty, pending.count >= live else { return }
+        let batch = pending
+        pending = []
+        let start = ContinuousClock.now
+        var results: [Result<Logits, any Error>]
+        do {
+            results = try model.logits(batch: batch.map(\.call)).map { .success($0) }
+        } catch {
+            // A bad call fails the whole pass: serve each alone, so that only its example gets the error.
+            results = batch.map { item in
+                Result { try model.logits(prefix: item.call.prefix, canvas: item.call.canvas, conditioning: item.call.conditioning) }
+            }
+        }
+        let share = seconds(since: start) / Double(batch.count)
+        for (item, result) in zip(batch, results) { served[item.ticket] = (result, share) }
+        passes += 1
+        callsServed += batch.count
+        condition.broadcast()
+    }
+}
+
+/// The denoiser one running example sees: each call is one forward pass of the example (1 NFE), served within a
+/// batched pass. It keeps the time the example spent waiting for passes and its share of their cost, so that
+/// the example's wall time can be stated without the other examples' work.
+public final class BatchSlot: Denoiser {
+    public let batcher: BatchingDenoiser
+    /// Seconds blocked in `logits`, and this example's share of the passes' time (pass time / calls in the pass).
+    public private(set) var waitingSeconds = 0.0
+    public private(set) var passShareSeconds = 0.0
+
+    public init(_ batcher: BatchingDenoiser) {
+        self.batcher = batcher
+    }
+
+    public var vocabularySize: Int { batcher.model.vocabularySize }
+    public var specialTokens: SpecialTokens { batcher.model.specialTokens }
+    public var kind: DiffusionKind { batcher.model.kind }
+
+    public func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        let start = ContinuousClock.now
+        let (result, share) = batcher.submit(DenoiserCall(prefix: prefix, canvas: canvas, conditioning: conditioning))
+        waitingSeconds += seconds(since: start)
+        passShareSeconds += share
+        return try result.get()
+    }
+}
