@@ -14,9 +14,12 @@ public final class LLaDAMoEModel: Denoiser {
     let head: FloatTensor  // [V, d]
     let rotary: RotaryEmbedding
     private let workspace: Workspace
+    /// Owns the memory of every weight tensor above (see `FloatTensor`): kept for the model's lifetime.
+    private let weights: any WeightSource
 
     public init(config c: LLaDAMoEConfiguration, weights: any WeightSource) throws {
         config = c
+        self.weights = weights
         embedding = try weights.tensor("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         layers = try (0 ..< c.layerCount).map { try LLaDAMoELayer(index: $0, config: c, weights: weights) }
         finalNorm = try weights.tensor("model.norm.weight", shape: [c.hiddenSize])
@@ -148,8 +151,10 @@ public final class LLaDAMoEModel: Denoiser {
     private func addBias(_ bias: FloatTensor?, to x: UnsafeMutablePointer<Float>, rows: Int) {
         guard let bias else { return }
         let width = bias.count
-        for r in 0 ..< rows {
-            for i in 0 ..< width { x[r * width + i] += bias.pointer[i] }
+        bias.withUnsafePointer { b in
+            for r in 0 ..< rows {
+                for i in 0 ..< width { x[r * width + i] += b[i] }
+            }
         }
     }
 }
