@@ -6,7 +6,7 @@ import Testing
 @Suite struct WeightFileIntegrityTests {
     func loadError(_ folder: URL) -> String? {
         do {
-            _ = try ModelFolder(folder)
+            _ = try ModelFolder(folder, warnings: WarningSink { _ in })
             return nil
         } catch {
             return "\(error)"
