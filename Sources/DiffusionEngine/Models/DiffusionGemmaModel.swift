@@ -160,6 +160,7 @@ public final class DiffusionGemmaModel: Denoiser {
             MatMul.linear(normed, rows: t, inner: d, weight: head.pointer, outer: v, into: out.baseAddress!)
             SoftCap.apply(out.baseAddress!, count: t * v, cap: c.finalLogitSoftcap)
         }
+        try FiniteCheck.logits(values, vocabularySize: v)
         return Logits(rows: t, vocabularySize: v, values: values)
     }
 
@@ -210,7 +211,7 @@ public final class DiffusionGemmaModel: Denoiser {
         MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: a)
         RMSNorm.apply(a, rows: t, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: a)
         for i in 0 ..< t * d { h[i] += a[i] }
-        if attentionOnly { return }
+        if attentionOnly { return try FiniteCheck.activations(h, rows: t, width: d, layer: l) }
 
         // Dense MLP and routed experts side by side, both reading the residual stream h.
         RMSNorm.apply(h, rows: t, width: d, weight: layer.preFeedforwardNorm.pointer, eps: c.rmsNormEps, into: normed)
@@ -223,7 +224,7 @@ public final class DiffusionGemmaModel: Denoiser {
         for i in 0 ..< t * d { a[i] += b[i] }
         RMSNorm.apply(a, rows: t, width: d, weight: layer.postFeedforwardNorm.pointer, eps: c.rmsNormEps, into: a)
         for i in 0 ..< t * d { h[i] = (h[i] + a[i]) * layer.layerScalar }
-        guard h[0].isFinite else { throw ModelInputError("non-finite activations after layer \(l)") }
+        try FiniteCheck.activations(h, rows: t, width: d, layer: l)
     }
 
     // MARK: Helpers

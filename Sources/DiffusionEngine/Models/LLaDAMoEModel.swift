@@ -98,7 +98,7 @@ public final class LLaDAMoEModel: Denoiser {
                             dense.forward(normed, rows: t, into: hidden, scratch: scratch, accumulate: true)
                         }
                         tap?("layer.\(index)", Array(UnsafeBufferPointer(start: hidden, count: t * d)))
-                        guard hidden[0].isFinite else { throw ModelInputError("non-finite activations after layer \(index)") }
+                        try FiniteCheck.activations(hidden, rows: t, width: d, layer: index)
                     }
                 }
             }
@@ -110,6 +110,7 @@ public final class LLaDAMoEModel: Denoiser {
             MatMul.linear(normed + rows.lowerBound * d, rows: rows.count, inner: d, weight: head.pointer,
                           outer: c.vocabularySize, into: out.baseAddress!)
         }
+        try FiniteCheck.logits(values, vocabularySize: c.vocabularySize, firstRow: rows.lowerBound)
         return Logits(rows: rows.count, vocabularySize: c.vocabularySize, values: values)
     }
 
