@@ -69,6 +69,8 @@ final class CollectedWarnings: @unchecked Sendable {
         ("hidden_size", "48", "'hidden_size' must be an integer, found a string"),
         ("rope_theta", "10000", "'rope_theta' must be a number, found a string"),
         ("qk_layernorm", 1, "'qk_layernorm' must be true or false, found an integer"),
+        ("hidden_size", 1 << 40, "'hidden_size' is 1099511627776, more than the largest accepted (16777216)"),
+        ("num_hidden_layers", 100_000, "'num_hidden_layers' is 100000, more than the largest accepted (65536)"),
     ])
     func lladaValuesOutOfDomain(key: String, value: any Sendable, expected: String) throws {
         let (error, _) = try Self.load("llada-moe-parity") { $0[key] = value }
@@ -83,11 +85,23 @@ final class CollectedWarnings: @unchecked Sendable {
         ("max_position_embeddings", 0, "'text_config.max_position_embeddings' must be positive"),
         ("num_key_value_heads", -2, "'text_config.num_key_value_heads' must be positive"),
         ("vocab_size", 2.5, "'text_config.vocab_size' must be an integer, found a number"),
+        ("num_experts", 1 << 20, "'text_config.num_experts' is 1048576, more than the largest accepted (65536)"),
     ])
     func gemmaValuesOutOfDomain(key: String, value: any Sendable, expected: String) throws {
         let (error, _) = try Self.load("diffusiongemma-parity", edit: Self.text { $0[key] = value })
         let message = try #require(error, "\(key) = \(value) loaded")
         #expect(message.contains("config.json") && message.contains(expected), "\(message)")
+    }
+
+    @Test func sizesWhoseProductsWouldOverflowAreRefused() throws {
+        let (error, _) = try Self.load("diffusiongemma-parity", edit: Self.text { $0["hidden_size"] = 1 << 24; $0["intermediate_size"] = 1 << 24 })
+        #expect(try #require(error).contains("parameters, more than"))
+        let (llada, _) = try Self.load("llada-moe-parity") { $0["vocab_size"] = 1 << 24; $0["hidden_size"] = 6 << 21 }
+        #expect(try #require(llada).contains("config.json: the sizes give") && llada!.contains("parameters, more than"))
+        let (perLayer, _) = try Self.load("diffusiongemma-parity", edit: Self.text { text in
+            text["per_layer_config"] = ["1": ["head_dim": Int.max]]
+        })
+        #expect(try #require(perLayer).contains("'text_config.per_layer_config.1.head_dim' is \(Int.max), more than the largest accepted"))
     }
 
     @Test func gemmaRopeThetaMustBeFinitePositive() throws {

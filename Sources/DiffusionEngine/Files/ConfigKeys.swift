@@ -99,10 +99,37 @@ extension JSONFields {
         return number
     }
 
-    /// An optional positive integer.
+    /// The largest size a config may give one dimension (2²⁴: real checkpoints stay below 2²⁰). With it, and the
+    /// parameter count bounded by `maximumParameters`, no product of sizes can overflow.
+    static let maximumSize = 1 << 24
+
+    /// More parameters than any machine this runs on could hold (2⁴⁰, a trillion).
+    static let maximumParameters = 1 << 40
+
+    /// The largest count of layers or experts (2¹⁶; real checkpoints have at most a few hundred): per-layer and
+    /// per-expert tables are built before the weights are read.
+    static let maximumCount = 1 << 16
+
+    /// A size or count: a positive integer of at most `maximum`.
+    func size(_ name: String, maximum: Int = maximumSize) throws -> Int {
+        let value = try positiveInt(name)
+        guard value <= maximum else {
+            throw ModelFileError(file: file, "field '\(path.isEmpty ? name : "\(path).\(name)")' is \(value), more than the largest accepted (\(maximum))")
+        }
+        return value
+    }
+
+    /// An optional size (see `size`).
     func optionalPositiveInt(_ name: String) throws -> Int? {
         guard present(name) != nil else { return nil }
-        return try positiveInt(name)
+        return try size(name)
+    }
+
+    /// Throws unless `parameters` (counted in Double, which cannot overflow) is at most `maximumParameters`.
+    static func checkParameterCount(_ parameters: Double, file: String) throws {
+        guard parameters <= Double(maximumParameters) else {
+            throw ModelFileError(file: file, "the sizes give \(parameters) parameters, more than \(Double(maximumParameters)) (the largest model accepted)")
+        }
     }
 
     /// An optional token id (or list of them) that must lie inside the vocabulary.

@@ -86,11 +86,11 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
         if let type = try c.optionalString("model_type"), type != "diffusion_gemma_text" {
             throw fail("field 'text_config.model_type' is '\(type)', expected 'diffusion_gemma_text'")
         }
-        vocabularySize = try c.positiveInt("vocab_size")
-        hiddenSize = try c.positiveInt("hidden_size")
-        intermediateSize = try c.positiveInt("intermediate_size")
-        let layerCount = try c.positiveInt("num_hidden_layers")
-        let headCount = try c.positiveInt("num_attention_heads")
+        vocabularySize = try c.size("vocab_size")
+        hiddenSize = try c.size("hidden_size")
+        intermediateSize = try c.size("intermediate_size")
+        let layerCount = try c.size("num_hidden_layers", maximum: JSONFields.maximumCount)
+        let headCount = try c.size("num_attention_heads")
         self.layerCount = layerCount
         self.headCount = headCount
         let keyValueHeads = try c.optionalPositiveInt("num_key_value_heads") ?? 4
@@ -157,7 +157,7 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
                 if let unknown = entry.values.keys.sorted().first(where: { $0 != "head_dim" && $0 != "num_key_value_heads" }) {
                     throw fail("field 'text_config.per_layer_config.\(key).\(unknown)' is not supported (only head_dim and num_key_value_heads)")
                 }
-                overrides[index] = (try entry.optionalInt("head_dim"), try entry.optionalInt("num_key_value_heads"))
+                overrides[index] = (try entry.optionalPositiveInt("head_dim"), try entry.optionalPositiveInt("num_key_value_heads"))
             }
         } else {
             let globalHeadDim = try c.optionalPositiveInt("global_head_dim") ?? 512
@@ -189,19 +189,21 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
                 throw fail("field 'text_config.per_layer_config': layer \(index) (\(kind.rawValue)) differs from layer \(first); "
                     + "transformers requires every layer of one type to have the same overrides")
             }
+            // One table per kind (every layer of a kind has the same head dim, checked above).
+            let frequencies = try firstOfKind[kind].map { shapes[$0].inverseFrequencies }
+                ?? Self.inverseFrequencies(ropes, kind: kind, headDim: dim, file: top.file)
             firstOfKind[kind] = firstOfKind[kind] ?? index
-            let frequencies = try Self.inverseFrequencies(ropes, kind: kind, headDim: dim, file: top.file)
             shapes.append(LayerShape(kind: kind, headDim: dim, keyValueHeads: heads, inverseFrequencies: frequencies))
         }
         layers = shapes
 
         // DiffusionGemma always builds the MoE beside the dense MLP, so the expert fields are required.
-        expertCount = try c.positiveInt("num_experts")
-        expertsPerToken = try c.positiveInt("top_k_experts")
+        expertCount = try c.size("num_experts", maximum: JSONFields.maximumCount)
+        expertsPerToken = try c.size("top_k_experts")
         guard expertsPerToken <= expertCount else {
             throw fail("field 'text_config.top_k_experts' (\(expertsPerToken)) exceeds num_experts (\(expertCount))")
         }
-        expertHidden = try c.positiveInt("moe_intermediate_size")
+        expertHidden = try c.size("moe_intermediate_size")
 
         tieWordEmbeddings = try top.optionalBool("tie_word_embeddings") ?? true
         canvasLength = try top.optionalPositiveInt("canvas_length") ?? 256
@@ -215,6 +217,7 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
                 throw fail("field 'text_config.\(name)' is \(id), outside the vocabulary 0..<\(vocabularySize)")
             }
         }
+        try JSONFields.checkParameterCount(countParameters(Double.init).total, file: top.file)
     }
 
     /// RoPE inverse frequencies of one layer kind, headDim/2 of them (pairs i, i + headDim/2 as `rotate_half`).
@@ -263,21 +266,25 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
     }
 
     /// Parameters in total and active per token, for benchmarks and model cards (the encoder shares the decoder's).
-    public var parameterCounts: (total: Int, activePerToken: Int) {
-        let d = hiddenSize
-        var shared = vocabularySize * d + d + 3 * d * intermediateSize + d  // embedding, final norm, self-conditioning
+    public var parameterCounts: (total: Int, activePerToken: Int) { countParameters { $0 } }
+
+    /// The count in any number type: Double on load, to refuse sizes whose products would overflow Int.
+    func countParameters<N: Numeric>(_ n: (Int) -> N) -> (total: N, activePerToken: N) {
+        let d = n(hiddenSize)
+        let (heads, experts, topK, ffn, expertFFN) = (n(headCount), n(expertCount), n(expertsPerToken), n(intermediateSize), n(expertHidden))
+        var shared = n(vocabularySize) * d + d + 3 * d * ffn + d  // embedding, final norm, self-conditioning
         var active = shared
         for layer in layers {
-            let kv = layer.keyValueHeads * layer.headDim
-            let attention = 2 * d * headCount * layer.headDim + d * kv * (layer.valuesFromKeys ? 1 : 2) + 2 * layer.headDim
-            let dense = 3 * d * intermediateSize + 7 * d
-            let router = d * expertCount + d + expertCount
-            shared += attention + dense + router + expertCount * 3 * d * expertHidden
-            active += attention + dense + router + expertsPerToken * 3 * d * expertHidden
+            let (hd, kv) = (n(layer.headDim), n(layer.keyValueHeads) * n(layer.headDim))
+            let attention = 2 * d * heads * hd + d * kv * (layer.valuesFromKeys ? 1 : 2) + 2 * hd
+            let dense = 3 * d * ffn + 7 * d
+            let router = d * experts + d + experts
+            shared += attention + dense + router + experts * 3 * d * expertFFN
+            active += attention + dense + router + topK * 3 * d * expertFFN
         }
         if !tieWordEmbeddings {
-            shared += vocabularySize * d
-            active += vocabularySize * d
+            shared += n(vocabularySize) * d
+            active += n(vocabularySize) * d
         }
         return (shared, active)
     }

@@ -53,10 +53,10 @@ public struct LLaDAMoEConfiguration: Sendable, Equatable {
         let file = c.file
         func fail(_ message: String) -> ModelFileError { ModelFileError(file: file, message) }
         try ConfigKeys.check(c, known: Self.knownKeys, warnings: warnings)
-        vocabularySize = try c.positiveInt("vocab_size")
-        hiddenSize = try c.positiveInt("hidden_size")
-        layerCount = try c.positiveInt("num_hidden_layers")
-        headCount = try c.positiveInt("num_attention_heads")
+        vocabularySize = try c.size("vocab_size")
+        hiddenSize = try c.size("hidden_size")
+        layerCount = try c.size("num_hidden_layers", maximum: JSONFields.maximumCount)
+        headCount = try c.size("num_attention_heads")
         keyValueHeadCount = try c.optionalPositiveInt("num_key_value_heads") ?? headCount
         guard keyValueHeadCount > 0, headCount % keyValueHeadCount == 0 else {
             throw fail("field 'num_key_value_heads' (\(keyValueHeadCount)) must divide num_attention_heads (\(headCount))")
@@ -84,12 +84,12 @@ public struct LLaDAMoEConfiguration: Sendable, Equatable {
         guard scoring == "softmax" else {
             throw fail("field 'moe_router_score_function' is '\(scoring)'; only 'softmax' is supported")
         }
-        expertCount = try c.positiveInt("num_experts")
-        expertsPerToken = try c.positiveInt("num_experts_per_tok")
+        expertCount = try c.size("num_experts", maximum: JSONFields.maximumCount)
+        expertsPerToken = try c.size("num_experts_per_tok")
         guard expertsPerToken <= expertCount else {
             throw fail("field 'num_experts_per_tok' (\(expertsPerToken)) exceeds num_experts (\(expertCount))")
         }
-        expertHidden = try c.positiveInt("expert_intermediate_size")
+        expertHidden = try c.size("expert_intermediate_size")
         denseHidden = try c.optionalPositiveInt("dense_intermediate_size")
         sharedExpertHidden = try c.optionalPositiveInt("shared_expert_intermediate_size")
         if let frequency = try c.optionalIntList("moe_layer_freq") {
@@ -122,25 +122,30 @@ public struct LLaDAMoEConfiguration: Sendable, Equatable {
                 throw fail("field '\(name)' is \(id), outside the vocabulary 0..<\(vocabularySize)")
             }
         }
+        try JSONFields.checkParameterCount(countParameters(Double.init).total, file: file)
     }
 
     /// Parameters in total and active per token (router + k experts), for benchmarks and model cards.
-    public var parameterCounts: (total: Int, activePerToken: Int) {
-        let d = hiddenSize
-        let attention = d * (headCount * headDim) * 2 + d * (keyValueHeadCount * headDim) * 2 + 2 * d + (qkNorm ? 2 * headDim : 0)
-        var total = vocabularySize * d * (tieWordEmbeddings ? 1 : 2) + d
+    public var parameterCounts: (total: Int, activePerToken: Int) { countParameters { $0 } }
+
+    /// The count in any number type: Double on load, to refuse sizes whose products would overflow Int.
+    func countParameters<N: Numeric>(_ n: (Int) -> N) -> (total: N, activePerToken: N) {
+        let d = n(hiddenSize)
+        let (heads, kvHeads, hd) = (n(headCount), n(keyValueHeadCount), n(headDim))
+        let attention = d * (heads * hd) * 2 + d * (kvHeads * hd) * 2 + 2 * d + (qkNorm ? 2 * hd : 0)
+        var total = n(vocabularySize) * d * (tieWordEmbeddings ? 1 : 2) + d
         var active = total
         for isMoE in moeLayers {
             total += attention
             active += attention
             if isMoE {
-                let expert = 3 * d * expertHidden
-                let shared = (sharedExpertHidden ?? 0) * 3 * d
-                total += d * expertCount + expertCount * expert + shared
-                active += d * expertCount + expertsPerToken * expert + shared
+                let expert = 3 * d * n(expertHidden)
+                let shared = n(sharedExpertHidden ?? 0) * 3 * d
+                total += d * n(expertCount) + n(expertCount) * expert + shared
+                active += d * n(expertCount) + n(expertsPerToken) * expert + shared
             } else {
-                total += 3 * d * (denseHidden ?? 0)
-                active += 3 * d * (denseHidden ?? 0)
+                total += 3 * d * n(denseHidden ?? 0)
+                active += 3 * d * n(denseHidden ?? 0)
             }
         }
         return (total, active)
