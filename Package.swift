@@ -89,3 +89,15 @@ let package = Package(
     swiftLanguageModes: [.v5],
     cxxLanguageStandard: .cxx17
 )
+
+// libFuzzer targets (.fuzz/, run by .ci/fuzz): declared only when DLAB_FUZZ is set, so that ordinary builds and
+// `swift test` never see them; .ci/fuzz builds them with -sanitize=fuzzer,address in a scratch path of their own.
+if Context.environment["DLAB_FUZZ"] != nil {
+    package.targets += [
+        .target(name: "FuzzSupport", path: ".fuzz/FuzzSupport"),
+        .executableTarget(name: "fuzz-safetensors", dependencies: ["DiffusionEngine", "FuzzSupport"], path: ".fuzz/Safetensors"),
+        .executableTarget(name: "fuzz-config", dependencies: ["DiffusionEngine", "FuzzSupport"], path: ".fuzz/Config"),
+        .executableTarget(name: "fuzz-tokenizer", dependencies: ["DiffusionEngine", "FuzzSupport"], path: ".fuzz/Tokenizer"),
+        .executableTarget(name: "fuzz-experiment-spec", dependencies: ["Sweeps", "FuzzSupport"], path: ".fuzz/ExperimentSpec"),
+    ]
+}

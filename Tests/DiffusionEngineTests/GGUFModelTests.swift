@@ -30,7 +30,7 @@ import Testing
             let original = try store.tensor(name, shape: shape)
             let mapped = try #require(LLaDAMoEGGUF.ggufName(name))
             let tensorType = ModelQuantizer.tensorType(mapped.name, shape: shape, requested: type)
-            let bytes = GGUFQuantizeTests.quantize(Array(original.buffer), tensorType)
+            let bytes = GGUFQuantizeTests.quantize(Array(original.values), tensorType)
             return FloatTensor(shape: shape, values: GGUFQuantizeTests.dequantize(bytes, tensorType, count: original.count))
         }
     }
@@ -115,7 +115,7 @@ import Testing
             var tensors: [(String, [Int], [Float])] = []
             func tensor(_ name: String, shape: [Int]) throws -> FloatTensor {
                 let tensor = try random.tensor(name, shape: shape)
-                tensors.append((name, shape, Array(tensor.buffer)))
+                tensors.append((name, shape, Array(tensor.values)))
                 return tensor
             }
         }

@@ -30,12 +30,13 @@ public enum JSONValue: Decodable, Equatable, Sendable {
         }
     }
 
-    /// Parses `data` read from `file`; a syntax error names the file.
+    /// Parses `data` read from `file` strictly (`JSONParser`: a key twice in one object is an error); a syntax
+    /// error names the file, the line and the column.
     public static func parse(_ data: Data, file: String) throws -> JSONValue {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
+            return try data.withUnsafeBytes { raw in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
         } catch {
-            throw ModelFileError(file: file, "not valid JSON (\(error))")
+            throw ModelFileError(file: file, "not valid JSON: \(error)")
         }
     }
 

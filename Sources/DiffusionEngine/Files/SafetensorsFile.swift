@@ -40,6 +40,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         let dataStart = 8 + headerLength
         let dataSize = map.size - dataStart
         var entries: [String: TensorEntry] = [:]
+        var ranges: [(name: String, data: Range<Int>)] = []
         var metadata: [String: String] = [:]
         for (name, value) in header.values {
             if name == "__metadata__" {
@@ -74,8 +75,19 @@ public final class SafetensorsFile: @unchecked Sendable {
                 throw ModelFileError(file: path, "tensor '\(name)' has \(end - begin) bytes, but shape \(shape) of \(dtype.rawValue) needs \(overflow ? -1 : count * dtype.byteCount)")
             }
             entries[name] = TensorEntry(name: name, dtype: dtype, shape: shape, bytes: map.bytes + dataStart + begin, file: path)
+            ranges.append((name, begin ..< end))
         }
+        try Self.checkDisjoint(ranges, file: path)
         self.entries = entries
         self.metadata = metadata
+    }
+
+    /// Two tensors sharing bytes would read each other's weights: an error naming both (empty tensors own no bytes).
+    static func checkDisjoint(_ ranges: [(name: String, data: Range<Int>)], file: String) throws {
+        let sorted = ranges.filter { !$0.data.isEmpty }.sorted { ($0.data.lowerBound, $0.name) < ($1.data.lowerBound, $1.name) }
+        for (previous, next) in zip(sorted, sorted.dropFirst()) where next.data.lowerBound < previous.data.upperBound {
+            throw ModelFileError(file: file, "tensors '\(previous.name)' (data bytes \(previous.data.lowerBound)..<\(previous.data.upperBound)) "
+                + "and '\(next.name)' (\(next.data.lowerBound)..<\(next.data.upperBound)) overlap")
+        }
     }
 }

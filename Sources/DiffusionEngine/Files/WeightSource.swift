@@ -1,9 +1,18 @@
 import DiffusionCore
 
 /// Where a model's tensors come from: a weight file, or random values for benchmarks and tests.
-public protocol WeightSource {
+/// A source owns the memory of every tensor it returns (the tensor's `storage` is the source), so a model that
+/// keeps its source keeps all its weights, and a tensor read during loading stays valid while the source lives.
+public protocol WeightSource: AnyObject {
     /// The F32 tensor `name` with exactly `shape`, or an error naming the tensor.
     func tensor(_ name: String, shape: [Int]) throws -> FloatTensor
+}
+
+extension WeightSource {
+    /// The value of the one-element tensor `name` (a layer scalar), read into a Float at load.
+    func scalar(_ name: String) throws -> Float {
+        try tensor(name, shape: [1]).scalar
+    }
 }
 
 extension WeightStore: WeightSource {}
@@ -13,6 +22,8 @@ extension WeightStore: WeightSource {}
 public final class RandomWeights: WeightSource {
     private var generator: SeededGenerator
     public let standardDeviation: Float
+    /// Every buffer handed out, kept as long as the source (tensors point into them).
+    private var buffers: [OwnedFloats] = []
 
     public init(seed: UInt64, standardDeviation: Float = 0.02) {
         generator = SeededGenerator(seed: seed)
@@ -31,6 +42,7 @@ public final class RandomWeights: WeightSource {
                 storage.pointer[i] = (unit - 0.5) * scale
             }
         }
-        return FloatTensor(shape: shape, pointer: UnsafePointer(storage.pointer), owner: storage)
+        buffers.append(storage)
+        return FloatTensor(shape: shape, pointer: UnsafePointer(storage.pointer), storage: self)
     }
 }

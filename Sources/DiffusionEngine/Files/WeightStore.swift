@@ -2,10 +2,15 @@ import Foundation
 
 /// The weights of a model folder: one `model.safetensors`, or shards listed by `model.safetensors.index.json`.
 /// Tensors are looked up by their Hugging Face names and checked against the shape the config implies.
+/// The store owns every byte its tensors point at: the memory maps, and each widened or realigned copy (made once
+/// per name, kept until the store is freed), so a tensor it returns stays valid as long as the store does.
 public final class WeightStore: @unchecked Sendable {
     public let files: [SafetensorsFile]
     private let entries: [String: TensorEntry]
     private let folder: String
+    /// F32 copies of the tensors that could not be used in place, by name; guarded by `lock`.
+    private var copies: [String: OwnedFloats] = [:]
+    private let lock = NSLock()
 
     public init(folder: URL) throws {
         self.folder = folder.path
@@ -54,11 +59,19 @@ public final class WeightStore: @unchecked Sendable {
             throw ModelFileError(file: entry.file, "tensor '\(name)' has shape \(entry.shape), the config implies \(shape)")
         }
         if entry.dtype == .f32, Int(bitPattern: entry.bytes) % MemoryLayout<Float>.alignment == 0 {
-            return FloatTensor(shape: shape, pointer: entry.bytes.assumingMemoryBound(to: Float.self), owner: self)
+            return FloatTensor(shape: shape, pointer: entry.bytes.assumingMemoryBound(to: Float.self), storage: self)
         }
-        let storage = OwnedFloats(count: entry.elementCount)
-        HalfPrecision.widen(entry.bytes, dtype: entry.dtype, count: entry.elementCount, into: storage.pointer)
-        return FloatTensor(shape: shape, pointer: UnsafePointer(storage.pointer), owner: storage)
+        lock.lock()
+        defer { lock.unlock() }
+        let copy: OwnedFloats
+        if let existing = copies[name] {
+            copy = existing  // e.g. a tied checkpoint's encoder reading the decoder's layers
+        } else {
+            copy = OwnedFloats(count: entry.elementCount)
+            HalfPrecision.widen(entry.bytes, dtype: entry.dtype, count: entry.elementCount, into: copy.pointer)
+            copies[name] = copy
+        }
+        return FloatTensor(shape: shape, pointer: UnsafePointer(copy.pointer), storage: self)
     }
 
     /// The element type of the stored tensors (the first one's; mixed files are allowed).

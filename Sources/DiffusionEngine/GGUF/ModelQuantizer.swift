@@ -125,11 +125,11 @@ public enum ModelQuantizer {
             var values: [Float] = []
             let partShape = entry.hf.count == 1 ? entry.shape : Array(entry.shape.dropFirst())
             for name in entry.hf {
-                let tensor = try store.tensor(name, shape: partShape)
-                if let bad = tensor.buffer.firstIndex(where: { !$0.isFinite }) {
-                    throw ModelFileError(file: folder.path, "tensor '\(name)' has a non-finite value \(tensor.buffer[bad]) at element \(bad); it cannot be quantized")
+                let tensorValues = try store.tensor(name, shape: partShape).values
+                if let bad = tensorValues.firstIndex(where: { !$0.isFinite }) {
+                    throw ModelFileError(file: folder.path, "tensor '\(name)' has a non-finite value \(tensorValues[bad]) at element \(bad); it cannot be quantized")
                 }
-                values.append(contentsOf: tensor.buffer)
+                values.append(contentsOf: tensorValues)
             }
             let byteCount = tensorType.byteCount(elements: values.count) ?? 0
             var bytes = Data(count: byteCount)

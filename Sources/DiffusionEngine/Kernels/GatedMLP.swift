@@ -39,8 +39,7 @@ public struct GatedMLP: Sendable {
     public init(gateUp: FloatTensor, down: FloatTensor, activation: GateActivation) {
         let f = gateUp.shape[0] / 2
         let d = gateUp.shape[1]
-        self.init(gate: FloatTensor(shape: [f, d], pointer: gateUp.pointer, owner: gateUp.owner),
-                  up: FloatTensor(shape: [f, d], pointer: gateUp.pointer + f * d, owner: gateUp.owner),
+        self.init(gate: gateUp.view(offset: 0, shape: [f, d]), up: gateUp.view(offset: f * d, shape: [f, d]),
                   down: down, activation: activation)
     }
 
@@ -73,14 +72,14 @@ public struct GatedMLP: Sendable {
             var g = 0.0
             var u = 0.0
             for i in 0 ..< d {
-                g += Double(gate.pointer[j * d + i]) * Double(x[i])
-                u += Double(up.pointer[j * d + i]) * Double(x[i])
+                g += Double(gate[j * d + i]) * Double(x[i])
+                u += Double(up[j * d + i]) * Double(x[i])
             }
             h[j] = act(g) * u
         }
         return (0 ..< d).map { i in
             var sum = 0.0
-            for j in 0 ..< f { sum += Double(down.pointer[i * f + j]) * h[j] }
+            for j in 0 ..< f { sum += Double(down[i * f + j]) * h[j] }
             return Float(sum)
         }
     }

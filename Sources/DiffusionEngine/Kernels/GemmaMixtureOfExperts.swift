@@ -33,7 +33,7 @@ public struct GemmaMixtureOfExperts: Sendable {
         normed.withUnsafeMutableBufferPointer { n in
             RMSNorm.apply(x, rows: rows, width: d, weight: ones, eps: eps, into: n.baseAddress!)
             for r in 0 ..< rows {
-                for i in 0 ..< d { n[r * d + i] = n[r * d + i] * routerScale.pointer[i] * rootSize }
+                for i in 0 ..< d { n[r * d + i] = n[r * d + i] * routerScale[i] * rootSize }
             }
             probabilities.withUnsafeMutableBufferPointer { p in
                 MatMul.linear(n.baseAddress!, rows: rows, inner: d, weight: router.pointer, outer: count, into: p.baseAddress!)
@@ -45,7 +45,7 @@ public struct GemmaMixtureOfExperts: Sendable {
             scored.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.expert < $1.expert }
             let chosen = scored.prefix(topK)
             let total = chosen.reduce(Float(0)) { $0 + $1.weight }
-            return chosen.map { ($0.expert, $0.weight / total * perExpertScale.pointer[$0.expert]) }
+            return chosen.map { ($0.expert, $0.weight / total * perExpertScale[$0.expert]) }
         }
     }
 
@@ -78,14 +78,14 @@ public struct GemmaMixtureOfExperts: Sendable {
         return (0 ..< rows).map { r in
             let row = x[r * d ..< (r + 1) * d].map(Double.init)
             let inverse = 1 / (row.reduce(0) { $0 + $1 * $1 } / Double(d) + Double(eps)).squareRoot()
-            let normed = (0 ..< d).map { row[$0] * inverse * Double(routerScale.pointer[$0]) / Double(d).squareRoot() }
-            let logits = (0 ..< count).map { e in (0 ..< d).reduce(0.0) { $0 + normed[$1] * Double(router.pointer[e * d + $1]) } }
+            let normed = (0 ..< d).map { row[$0] * inverse * Double(routerScale[$0]) / Double(d).squareRoot() }
+            let logits = (0 ..< count).map { e in (0 ..< d).reduce(0.0) { $0 + normed[$1] * Double(router[e * d + $1]) } }
             let maximum = logits.max()!
             let exps = logits.map { exp($0 - maximum) }
             let total = exps.reduce(0, +)
             let ranked = (0 ..< count).sorted { exps[$0] != exps[$1] ? exps[$0] > exps[$1] : $0 < $1 }.prefix(topK)
             let kept = ranked.reduce(0.0) { $0 + exps[$1] / total }
-            return ranked.map { ($0, Float(exps[$0] / total / kept * Double(perExpertScale.pointer[$0]))) }
+            return ranked.map { ($0, Float(exps[$0] / total / kept * Double(perExpertScale[$0]))) }
         }
     }
 }

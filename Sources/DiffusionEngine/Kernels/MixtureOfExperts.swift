@@ -30,7 +30,7 @@ public struct MixtureOfExperts: Sendable {
             Softmax.rows(p.baseAddress!, rows: rows, width: count)
         }
         return (0 ..< rows).map { r in
-            var scored = (0 ..< count).map { e in (expert: e, weight: probabilities[r * count + e] + (expertBias?.pointer[e] ?? 0)) }
+            var scored = (0 ..< count).map { e in (expert: e, weight: probabilities[r * count + e] + (expertBias?[e] ?? 0)) }
             scored.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.expert < $1.expert }
             var chosen = Array(scored.prefix(topK))
             if normalizeTopK {

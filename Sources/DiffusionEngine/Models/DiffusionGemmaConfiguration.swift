@@ -50,33 +50,54 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
     /// sqrt(hidden_size) in F32, as `DiffusionGemmaTextScaledWordEmbedding` stores it.
     public var embedScale: Float { Float(Double(hiddenSize).squareRoot()) }
 
+    /// Top-level keys of transformers' `DiffusionGemmaConfig` (configuration_diffusion_gemma.py, 5.23).
+    /// `vision_config` is accepted unread: the vision tower never runs.
+    static let knownKeys: Set<String> = ConfigKeys.common.union([
+        "text_config", "vision_config", "boi_token_id", "eoi_token_id", "image_token_id", "canvas_length",
+    ])
+
+    /// Keys of `DiffusionGemmaTextConfig`, plus the Gemma 4 fields a converted checkpoint may carry
+    /// (`num_global_key_value_heads`, `global_head_dim`, `attention_k_eq_v`).
+    static let knownTextKeys: Set<String> = ConfigKeys.common.union([
+        "vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers", "num_attention_heads",
+        "num_key_value_heads", "head_dim", "hidden_activation", "max_position_embeddings", "rms_norm_eps",
+        "rope_parameters", "attention_bias", "attention_dropout", "sliding_window", "layer_types",
+        "final_logit_softcapping", "use_bidirectional_attention", "num_global_key_value_heads", "global_head_dim",
+        "attention_k_eq_v", "num_experts", "top_k_experts", "moe_intermediate_size", "per_layer_config",
+    ])
+
+    /// Keys of one `rope_parameters` entry.
+    static let knownRopeKeys: Set<String> = ["rope_type", "rope_theta", "partial_rotary_factor", "factor"]
+
     /// Reads and validates `config.json` at `url`.
-    public init(contentsOf url: URL) throws {
-        try self.init(fields: try JSONFields(try JSONValue.read(url), file: url.path))
+    public init(contentsOf url: URL, warnings: WarningSink = .standardError) throws {
+        try self.init(fields: try JSONFields(try JSONValue.read(url), file: url.path), warnings: warnings)
     }
 
-    public init(fields top: JSONFields) throws {
+    /// - Parameter warnings: receives the unknown keys (a near-miss of a known key is an error instead).
+    public init(fields top: JSONFields, warnings: WarningSink = .standardError) throws {
         func fail(_ message: String) -> ModelFileError { ModelFileError(file: top.file, message) }
+        try ConfigKeys.check(top, known: Self.knownKeys, warnings: warnings)
         guard let c = try top.optionalObject("text_config") else {
             throw fail("field 'text_config' is missing: DiffusionLab runs the text model only, and a config without one "
                 + "(vision only) cannot be run")
         }
+        try ConfigKeys.check(c, known: Self.knownTextKeys, warnings: warnings)
         if let type = try c.optionalString("model_type"), type != "diffusion_gemma_text" {
             throw fail("field 'text_config.model_type' is '\(type)', expected 'diffusion_gemma_text'")
         }
-        vocabularySize = try c.positiveInt("vocab_size")
-        hiddenSize = try c.positiveInt("hidden_size")
-        intermediateSize = try c.positiveInt("intermediate_size")
-        let layerCount = try c.positiveInt("num_hidden_layers")
-        let headCount = try c.positiveInt("num_attention_heads")
+        vocabularySize = try c.size("vocab_size")
+        hiddenSize = try c.size("hidden_size")
+        intermediateSize = try c.size("intermediate_size")
+        let layerCount = try c.size("num_hidden_layers", maximum: JSONFields.maximumCount)
+        let headCount = try c.size("num_attention_heads")
         self.layerCount = layerCount
         self.headCount = headCount
-        let keyValueHeads = try c.optionalInt("num_key_value_heads") ?? 4
-        let headDim = try c.optionalInt("head_dim") ?? 256
-        rmsNormEps = Float(try c.optionalDouble("rms_norm_eps") ?? 1e-6)
-        maxPositions = try c.optionalInt("max_position_embeddings") ?? 131_072
-        finalLogitSoftcap = Float(try c.optionalDouble("final_logit_softcapping") ?? 30)
-        guard finalLogitSoftcap > 0 else { throw fail("field 'text_config.final_logit_softcapping' must be positive") }
+        let keyValueHeads = try c.optionalPositiveInt("num_key_value_heads") ?? 4
+        let headDim = try c.optionalPositiveInt("head_dim") ?? 256
+        rmsNormEps = Float(try c.positiveDouble("rms_norm_eps", default: 1e-6))
+        maxPositions = try c.optionalPositiveInt("max_position_embeddings") ?? 131_072
+        finalLogitSoftcap = Float(try c.positiveDouble("final_logit_softcapping", default: 30))
         let activation = try c.optionalString("hidden_activation") ?? "gelu_pytorch_tanh"
         guard activation == "gelu_pytorch_tanh" else {
             throw fail("field 'text_config.hidden_activation' is '\(activation)'; only 'gelu_pytorch_tanh' is supported")
@@ -136,17 +157,23 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
                 if let unknown = entry.values.keys.sorted().first(where: { $0 != "head_dim" && $0 != "num_key_value_heads" }) {
                     throw fail("field 'text_config.per_layer_config.\(key).\(unknown)' is not supported (only head_dim and num_key_value_heads)")
                 }
-                overrides[index] = (try entry.optionalInt("head_dim"), try entry.optionalInt("num_key_value_heads"))
+                overrides[index] = (try entry.optionalPositiveInt("head_dim"), try entry.optionalPositiveInt("num_key_value_heads"))
             }
         } else {
-            let globalHeadDim = try c.optionalInt("global_head_dim") ?? 512
-            let globalKeyValueHeads = try c.optionalBool("attention_k_eq_v") == false ? nil : try c.optionalInt("num_global_key_value_heads")
+            let globalHeadDim = try c.optionalPositiveInt("global_head_dim") ?? 512
+            let globalKeyValueHeads = try c.optionalBool("attention_k_eq_v") == false ? nil : try c.optionalPositiveInt("num_global_key_value_heads")
             for (index, kind) in kinds.enumerated() where kind == .full {
                 overrides[index] = (globalHeadDim, globalKeyValueHeads)
             }
         }
 
         let ropes = try c.optionalObject("rope_parameters")
+        if let ropes {
+            try ConfigKeys.check(ropes, known: [LayerKind.sliding.rawValue, LayerKind.full.rawValue], warnings: warnings)
+            for kind in [LayerKind.sliding, .full] {
+                if let entry = try ropes.optionalObject(kind.rawValue) { try ConfigKeys.check(entry, known: Self.knownRopeKeys, warnings: warnings) }
+            }
+        }
         var shapes: [LayerShape] = []
         var firstOfKind: [LayerKind: Int] = [:]
         for (index, kind) in kinds.enumerated() {
@@ -162,23 +189,24 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
                 throw fail("field 'text_config.per_layer_config': layer \(index) (\(kind.rawValue)) differs from layer \(first); "
                     + "transformers requires every layer of one type to have the same overrides")
             }
+            // One table per kind (every layer of a kind has the same head dim, checked above).
+            let frequencies = try firstOfKind[kind].map { shapes[$0].inverseFrequencies }
+                ?? Self.inverseFrequencies(ropes, kind: kind, headDim: dim, file: top.file)
             firstOfKind[kind] = firstOfKind[kind] ?? index
-            let frequencies = try Self.inverseFrequencies(ropes, kind: kind, headDim: dim, file: top.file)
             shapes.append(LayerShape(kind: kind, headDim: dim, keyValueHeads: heads, inverseFrequencies: frequencies))
         }
         layers = shapes
 
         // DiffusionGemma always builds the MoE beside the dense MLP, so the expert fields are required.
-        expertCount = try c.positiveInt("num_experts")
-        expertsPerToken = try c.positiveInt("top_k_experts")
+        expertCount = try c.size("num_experts", maximum: JSONFields.maximumCount)
+        expertsPerToken = try c.size("top_k_experts")
         guard expertsPerToken <= expertCount else {
             throw fail("field 'text_config.top_k_experts' (\(expertsPerToken)) exceeds num_experts (\(expertCount))")
         }
-        expertHidden = try c.positiveInt("moe_intermediate_size")
+        expertHidden = try c.size("moe_intermediate_size")
 
         tieWordEmbeddings = try top.optionalBool("tie_word_embeddings") ?? true
-        canvasLength = try top.optionalInt("canvas_length") ?? 256
-        guard canvasLength > 0 else { throw fail("field 'canvas_length' must be positive, found \(canvasLength)") }
+        canvasLength = try top.optionalPositiveInt("canvas_length") ?? 256
         padTokenID = try c.optionalInt("pad_token_id")
         endOfSequenceIDs = try c.optionalIntList("eos_token_id") ?? []
         beginOfSequenceID = try c.optionalInt("bos_token_id")
@@ -189,6 +217,7 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
                 throw fail("field 'text_config.\(name)' is \(id), outside the vocabulary 0..<\(vocabularySize)")
             }
         }
+        try JSONFields.checkParameterCount(countParameters(Double.init).total, file: top.file)
     }
 
     /// RoPE inverse frequencies of one layer kind, headDim/2 of them (pairs i, i + headDim/2 as `rotate_half`).
@@ -207,13 +236,13 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
             type = try p.string("rope_type")
             theta = try p.double("rope_theta")
             partial = try p.optionalDouble("partial_rotary_factor") ?? 1
-            scaling = try p.optionalDouble("factor") ?? 1
+            scaling = try p.positiveDouble("factor", default: 1)
         } else if kind == .sliding {
             (type, theta, partial, scaling) = ("default", 10_000, 1, 1)
         } else {
             (type, theta, partial, scaling) = ("proportional", 1_000_000, 0.25, 1)
         }
-        guard theta > 0 else { throw fail("field '\(field).rope_theta' must be positive, found \(theta)") }
+        guard theta.isFinite, theta > 0 else { throw fail("field '\(field).rope_theta' must be a finite positive number, found \(theta)") }
         let half = headDim / 2
         // inv_freq = 1 / base ** (arange(0, dim, 2, float32) / dim): F32 exponent, F32 power, as torch computes it.
         func frequency(_ i: Int, over dim: Int) -> Float {
@@ -237,21 +266,25 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
     }
 
     /// Parameters in total and active per token, for benchmarks and model cards (the encoder shares the decoder's).
-    public var parameterCounts: (total: Int, activePerToken: Int) {
-        let d = hiddenSize
-        var shared = vocabularySize * d + d + 3 * d * intermediateSize + d  // embedding, final norm, self-conditioning
+    public var parameterCounts: (total: Int, activePerToken: Int) { countParameters { $0 } }
+
+    /// The count in any number type: Double on load, to refuse sizes whose products would overflow Int.
+    func countParameters<N: Numeric>(_ n: (Int) -> N) -> (total: N, activePerToken: N) {
+        let d = n(hiddenSize)
+        let (heads, experts, topK, ffn, expertFFN) = (n(headCount), n(expertCount), n(expertsPerToken), n(intermediateSize), n(expertHidden))
+        var shared = n(vocabularySize) * d + d + 3 * d * ffn + d  // embedding, final norm, self-conditioning
         var active = shared
         for layer in layers {
-            let kv = layer.keyValueHeads * layer.headDim
-            let attention = 2 * d * headCount * layer.headDim + d * kv * (layer.valuesFromKeys ? 1 : 2) + 2 * layer.headDim
-            let dense = 3 * d * intermediateSize + 7 * d
-            let router = d * expertCount + d + expertCount
-            shared += attention + dense + router + expertCount * 3 * d * expertHidden
-            active += attention + dense + router + expertsPerToken * 3 * d * expertHidden
+            let (hd, kv) = (n(layer.headDim), n(layer.keyValueHeads) * n(layer.headDim))
+            let attention = 2 * d * heads * hd + d * kv * (layer.valuesFromKeys ? 1 : 2) + 2 * hd
+            let dense = 3 * d * ffn + 7 * d
+            let router = d * experts + d + experts
+            shared += attention + dense + router + experts * 3 * d * expertFFN
+            active += attention + dense + router + topK * 3 * d * expertFFN
         }
         if !tieWordEmbeddings {
-            shared += vocabularySize * d
-            active += vocabularySize * d
+            shared += n(vocabularySize) * d
+            active += n(vocabularySize) * d
         }
         return (shared, active)
     }
@@ -267,50 +300,5 @@ extension JSONFields {
             }
             return text
         }
-    }
-}
-
-/// The sampler defaults of a DiffusionGemma `generation_config.json` (`DiffusionGemmaGenerationConfig`), with
-/// transformers' global defaults for absent fields and its validation.
-public struct DiffusionGemmaGenerationDefaults: Sendable, Equatable {
-    public var maxDenoisingSteps = 48
-    public var entropyBound = 0.1
-    public var temperatureMin = 0.4
-    public var temperatureMax = 0.8
-    public var stabilityThreshold = 1
-    public var confidenceThreshold = 0.005
-    public var maxNewTokens = 256
-    public var endOfSequenceIDs: [Int] = []
-    public var padTokenID: Int?
-
-    public init() {}
-
-    /// Reads `generation_config.json` fields (nil: no file, all defaults).
-    public init(fields g: JSONFields?) throws {
-        guard let g else { return }
-        func fail(_ message: String) -> ModelFileError { ModelFileError(file: g.file, message) }
-        maxDenoisingSteps = try g.optionalInt("max_denoising_steps") ?? maxDenoisingSteps
-        guard maxDenoisingSteps > 0 else { throw fail("field 'max_denoising_steps' must be positive, found \(maxDenoisingSteps)") }
-        if let sampler = try g.optionalObject("sampler_config") {
-            let type = try sampler.optionalString("_cls_name") ?? "EntropyBoundSamplerConfig"
-            guard type == "EntropyBoundSamplerConfig" else {
-                throw fail("field 'sampler_config._cls_name' is '\(type)'; expected 'EntropyBoundSamplerConfig'")
-            }
-            entropyBound = try sampler.double("entropy_bound")
-            guard entropyBound > 0 else { throw fail("field 'sampler_config.entropy_bound' must be positive, found \(entropyBound)") }
-        }
-        temperatureMin = try g.optionalDouble("t_min") ?? temperatureMin
-        temperatureMax = try g.optionalDouble("t_max") ?? temperatureMax
-        guard temperatureMin >= 0, temperatureMax > temperatureMin else {
-            throw fail("fields 't_min' (\(temperatureMin)) and 't_max' (\(temperatureMax)) need 0 <= t_min < t_max")
-        }
-        stabilityThreshold = try g.optionalInt("stability_threshold") ?? stabilityThreshold
-        guard stabilityThreshold >= 0 else { throw fail("field 'stability_threshold' must be >= 0, found \(stabilityThreshold)") }
-        confidenceThreshold = try g.optionalDouble("confidence_threshold") ?? confidenceThreshold
-        guard confidenceThreshold > 0 else { throw fail("field 'confidence_threshold' must be positive, found \(confidenceThreshold)") }
-        maxNewTokens = try g.optionalInt("max_new_tokens") ?? maxNewTokens
-        guard maxNewTokens > 0 else { throw fail("field 'max_new_tokens' must be positive, found \(maxNewTokens)") }
-        endOfSequenceIDs = try g.optionalIntList("eos_token_id") ?? []
-        padTokenID = try g.optionalInt("pad_token_id")
     }
 }

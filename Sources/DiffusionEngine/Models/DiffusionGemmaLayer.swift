@@ -59,7 +59,7 @@ struct DiffusionGemmaLayer {
             topK: c.expertsPerToken, eps: c.rmsNormEps)
         postFeedforwardNorm2 = try load("post_feedforward_layernorm_2.weight", [d])
         postFeedforwardNorm = try load("post_feedforward_layernorm.weight", [d])
-        layerScalar = try weights.tensor(scalarPrefix + "layer_scalar", shape: [1]).pointer[0]
+        layerScalar = try weights.scalar(scalarPrefix + "layer_scalar")
     }
 }
 

@@ -26,9 +26,14 @@ public final class DiffusionGemmaModel: Denoiser {
     private let ones: [Float]
     private var ropeTables: [DiffusionGemmaConfiguration.LayerKind: (length: Int, cos: [Float], sin: [Float])] = [:]
     private let scratch: [GrowingRows]
+    /// The scratch rows that hold the hidden state [T, d] across a pass (`run` uses 0 ... 6).
+    private static let hiddenRows = 7
+    /// Owns the memory of every weight tensor above (see `FloatTensor`): kept for the model's lifetime.
+    private let weights: any WeightSource
 
     public init(config c: DiffusionGemmaConfiguration, weights: any WeightSource) throws {
         config = c
+        self.weights = weights
         let (v, d) = (c.vocabularySize, c.hiddenSize)
         embedding = try weights.tensor("model.decoder.embed_tokens.weight", shape: [v, d])
         decoderLayers = try (0 ..< c.layerCount).map {
@@ -49,8 +54,9 @@ public final class DiffusionGemmaModel: Denoiser {
         cache = DiffusionGemmaCache(config: c)
         ones = [Float](repeating: 1, count: max(d, c.layers.map(\.headDim).max() ?? 0))
         let widest = c.layers.map { c.headCount * $0.headDim }.max() ?? 0
-        // normed, q, attended, a, b (each [T, max(d, H·hd)]), MLP scratch [2T, max F], scores [T, S]
-        scratch = [d, widest, widest, d, d, 2 * max(c.intermediateSize, c.expertHidden), 1].map { GrowingRows(width: max($0, 1)) }
+        // normed, q, attended, a, b (each [T, max(d, H·hd)]), MLP scratch [2T, max F], scores [T, S], hidden [T, d].
+        // The hidden rows are the model's own (not a local) so that no pointer into them outlives them.
+        scratch = [d, widest, widest, d, d, 2 * max(c.intermediateSize, c.expertHidden), 1, d].map { GrowingRows(width: max($0, 1)) }
     }
 
     // MARK: Denoiser
@@ -83,20 +89,19 @@ public final class DiffusionGemmaModel: Denoiser {
         let chunk = prefix[common...]
         let (t, start, d) = (chunk.count, common, config.hiddenSize)
         cache.reserve(prefix.count)
-        let hidden = GrowingRows(width: d)
-        hidden.reserve(t, keep: 0)
+        let hidden = buffer(Self.hiddenRows, rows: t)
         for (row, token) in chunk.enumerated() {
             let source = encoderEmbedding.row(token)
-            for i in 0 ..< d { hidden.pointer[row * d + i] = source[i] * config.embedScale }
+            for i in 0 ..< d { hidden[row * d + i] = source[i] * config.embedScale }
         }
         for (index, layer) in encoderLayers.enumerated() {
             let window = layer.shape.kind == .sliding ? config.slidingWindow : Int.max
             // Causal: position p sees its own and earlier keys, the last W of them on sliding layers.
             let ranges = (start ..< start + t).map { p in max(0, p - window + 1) ..< p + 1 }
             let last = index == encoderLayers.count - 1
-            try run(layer, index: index, hidden: hidden.pointer, rows: t, start: start, keyRanges: ranges,
+            try run(layer, index: index, hidden: hidden, rows: t, start: start, keyRanges: ranges,
                     attentionOnly: last && tap == nil)  // the last MLP feeds no cached key
-            tap?("encoder.layer.\(index)", Array(UnsafeBufferPointer(start: hidden.pointer, count: t * d)))
+            tap?("encoder.layer.\(index)", Array(UnsafeBufferPointer(start: hidden, count: t * d)))
         }
         cache.commit(chunk)
     }
@@ -119,9 +124,7 @@ public final class DiffusionGemmaModel: Denoiser {
             throw ModelInputError("prefix \(start) + canvas \(t) tokens exceed the context of \(c.maxPositions) (max_position_embeddings)")
         }
         cache.reserve(start + t)
-        let hidden = GrowingRows(width: d)
-        hidden.reserve(t, keep: 0)
-        let h = hidden.pointer
+        let h = buffer(Self.hiddenRows, rows: t)
         for (row, token) in canvas.enumerated() {
             let source = embedding.row(token)
             for i in 0 ..< d { h[row * d + i] = source[i] * c.embedScale }
@@ -157,6 +160,7 @@ public final class DiffusionGemmaModel: Denoiser {
             MatMul.linear(normed, rows: t, inner: d, weight: head.pointer, outer: v, into: out.baseAddress!)
             SoftCap.apply(out.baseAddress!, count: t * v, cap: c.finalLogitSoftcap)
         }
+        try FiniteCheck.logits(values, vocabularySize: v)
         return Logits(rows: t, vocabularySize: v, values: values)
     }
 
@@ -207,7 +211,7 @@ public final class DiffusionGemmaModel: Denoiser {
         MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: a)
         RMSNorm.apply(a, rows: t, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: a)
         for i in 0 ..< t * d { h[i] += a[i] }
-        if attentionOnly { return }
+        if attentionOnly { return try FiniteCheck.activations(h, rows: t, width: d, layer: l) }
 
         // Dense MLP and routed experts side by side, both reading the residual stream h.
         RMSNorm.apply(h, rows: t, width: d, weight: layer.preFeedforwardNorm.pointer, eps: c.rmsNormEps, into: normed)
@@ -220,7 +224,7 @@ public final class DiffusionGemmaModel: Denoiser {
         for i in 0 ..< t * d { a[i] += b[i] }
         RMSNorm.apply(a, rows: t, width: d, weight: layer.postFeedforwardNorm.pointer, eps: c.rmsNormEps, into: a)
         for i in 0 ..< t * d { h[i] = (h[i] + a[i]) * layer.layerScalar }
-        guard h[0].isFinite else { throw ModelInputError("non-finite activations after layer \(l)") }
+        try FiniteCheck.activations(h, rows: t, width: d, layer: l)
     }
 
     // MARK: Helpers

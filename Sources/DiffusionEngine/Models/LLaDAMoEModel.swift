@@ -14,9 +14,12 @@ public final class LLaDAMoEModel: Denoiser {
     let head: FloatTensor  // [V, d]
     let rotary: RotaryEmbedding
     private let workspace: Workspace
+    /// Owns the memory of every weight tensor above (see `FloatTensor`): kept for the model's lifetime.
+    private let weights: any WeightSource
 
     public init(config c: LLaDAMoEConfiguration, weights: any WeightSource) throws {
         config = c
+        self.weights = weights
         embedding = try weights.tensor("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         layers = try (0 ..< c.layerCount).map { try LLaDAMoELayer(index: $0, config: c, weights: weights) }
         finalNorm = try weights.tensor("model.norm.weight", shape: [c.hiddenSize])
@@ -130,9 +133,7 @@ public final class LLaDAMoEModel: Denoiser {
                             dense.forward(normed, rows: t, into: hidden, scratch: scratch, accumulate: true)
                         }
                         tap?("layer.\(index)", Array(UnsafeBufferPointer(start: hidden, count: t * d)))
-                        for segment in segments where !hidden[segment.lowerBound * d].isFinite {
-                            throw ModelInputError("non-finite activations after layer \(index)")
-                        }
+                        try FiniteCheck.activations(hidden, rows: t, width: d, layer: index)
                     }
                 }
             }
@@ -156,10 +157,11 @@ public final class LLaDAMoEModel: Denoiser {
             MatMul.linear(source, rows: count, inner: d, weight: head.pointer, outer: c.vocabularySize, into: out.baseAddress!)
         }
         var first = 0
-        return outputRows.map { rows in
+        return try zip(outputRows, segments).map { rows, segment in
             defer { first += rows.count }
-            return Logits(rows: rows.count, vocabularySize: c.vocabularySize,
-                          values: Array(values[first * c.vocabularySize ..< (first + rows.count) * c.vocabularySize]))
+            let sequenceValues = Array(values[first * c.vocabularySize ..< (first + rows.count) * c.vocabularySize])
+            try FiniteCheck.logits(sequenceValues, vocabularySize: c.vocabularySize, firstRow: rows.lowerBound - segment.lowerBound)
+            return Logits(rows: rows.count, vocabularySize: c.vocabularySize, values: sequenceValues)
         }
     }
 
@@ -209,8 +211,10 @@ public final class LLaDAMoEModel: Denoiser {
     private func addBias(_ bias: FloatTensor?, to x: UnsafeMutablePointer<Float>, rows: Int) {
         guard let bias else { return }
         let width = bias.count
-        for r in 0 ..< rows {
-            for i in 0 ..< width { x[r * width + i] += bias.pointer[i] }
+        bias.withUnsafePointer { b in
+            for r in 0 ..< rows {
+                for i in 0 ..< width { x[r * width + i] += b[i] }
+            }
         }
     }
 }

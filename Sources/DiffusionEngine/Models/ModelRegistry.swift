@@ -3,17 +3,32 @@ import Foundation
 
 /// The one place that maps a checkpoint's `model_type` to the type that runs it.
 public enum ModelRegistry {
-    /// Builds a model from its parsed config.json and its weights.
-    public typealias Builder = (_ config: JSONFields, _ weights: WeightStore) throws -> any Denoiser
+    /// What the loader needs of an architecture.
+    public struct Architecture: Sendable {
+        /// Builds a model from its parsed config.json and its weights; unknown config keys go to the sink.
+        public let build: @Sendable (_ config: JSONFields, _ weights: WeightStore, _ warnings: WarningSink) throws -> any Denoiser
+        /// The keys its generation_config.json may hold.
+        let generationKeys: Set<String>
+        /// Architecture-specific checks of generation_config.json (after the common ones).
+        let checkGeneration: @Sendable (_ fields: JSONFields) throws -> Void
+    }
 
-    public static let builders: [String: Builder] = [
-        "llada_moe": { config, weights in
-            try LLaDAMoEModel(config: try LLaDAMoEConfiguration(fields: config), weights: weights)
-        },
-        "diffusion_gemma": { config, weights in try DiffusionGemmaModel(config: try DiffusionGemmaConfiguration(fields: config), weights: weights) },
+    public static let architectures: [String: Architecture] = [
+        "llada_moe": Architecture(
+            build: { config, weights, warnings in
+                try LLaDAMoEModel(config: try LLaDAMoEConfiguration(fields: config, warnings: warnings), weights: weights)
+            },
+            generationKeys: GenerationConfigCheck.commonKeys.union(["mask_token_id"]),
+            checkGeneration: { _ in }),
+        "diffusion_gemma": Architecture(
+            build: { config, weights, warnings in
+                try DiffusionGemmaModel(config: try DiffusionGemmaConfiguration(fields: config, warnings: warnings), weights: weights)
+            },
+            generationKeys: DiffusionGemmaGenerationDefaults.knownKeys,
+            checkGeneration: { fields in _ = try DiffusionGemmaGenerationDefaults(fields: fields) }),
     ]
 
-    public static var knownTypes: [String] { builders.keys.sorted() }
+    public static var knownTypes: [String] { architectures.keys.sorted() }
 }
 
 /// A Hugging Face model folder: `config.json`, `model.safetensors` (or shards), `tokenizer.json`, and
@@ -26,8 +41,10 @@ public struct ModelFolder {
     public let tokenizer: HFTokenizer?
     public let generationConfig: JSONFields?
 
-    /// - Parameter requireTokenizer: false for callers that only need logits of token ids.
-    public init(_ url: URL, requireTokenizer: Bool = true) throws {
+    /// - Parameters:
+    ///   - requireTokenizer: false for callers that only need logits of token ids.
+    ///   - warnings: receives what the files hold but the loader ignores (unknown config keys); stderr by default.
+    public init(_ url: URL, requireTokenizer: Bool = true, warnings: WarningSink = .standardError) throws {
         if url.pathExtension.lowercased() == "gguf" {
             self = try ModelFolder(ggufFile: url, requireTokenizer: requireTokenizer)
             return
@@ -40,10 +57,10 @@ public struct ModelFolder {
         let configURL = url.appendingPathComponent("config.json")
         let config = try JSONFields(try JSONValue.read(configURL), file: configURL.path)
         modelType = try config.string("model_type")
-        guard let builder = ModelRegistry.builders[modelType] else {
+        guard let architecture = ModelRegistry.architectures[modelType] else {
             throw ModelFileError(file: configURL.path, "field 'model_type' is '\(modelType)', an unknown architecture; known: \(ModelRegistry.knownTypes.joined(separator: ", "))")
         }
-        denoiser = try builder(config, try WeightStore(folder: url))
+        denoiser = try architecture.build(config, try WeightStore(folder: url), warnings)
         let tokenizerURL = url.appendingPathComponent("tokenizer.json")
         if FileManager.default.fileExists(atPath: tokenizerURL.path) {
             let tokenizer = try HFTokenizer(contentsOf: tokenizerURL)
@@ -55,8 +72,15 @@ public struct ModelFolder {
             tokenizer = nil
         }
         let generationURL = url.appendingPathComponent("generation_config.json")
-        generationConfig = FileManager.default.fileExists(atPath: generationURL.path)
-            ? try JSONFields(try JSONValue.read(generationURL), file: generationURL.path) : nil
+        if FileManager.default.fileExists(atPath: generationURL.path) {
+            let fields = try JSONFields(try JSONValue.read(generationURL), file: generationURL.path)
+            try GenerationConfigCheck.check(fields, known: architecture.generationKeys, vocabularySize: denoiser.vocabularySize,
+                                            warnings: warnings)
+            try architecture.checkGeneration(fields)
+            generationConfig = fields
+        } else {
+            generationConfig = nil
+        }
     }
 
     init(url: URL, modelType: String, denoiser: any Denoiser, tokenizer: HFTokenizer?, generationConfig: JSONFields?) {

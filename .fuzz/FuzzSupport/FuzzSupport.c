@@ -1,0 +1,2 @@
+// Declarations only (include/FuzzSupport.h); the definitions come from libFuzzer (-sanitize=fuzzer).
+#include "FuzzSupport.h"
