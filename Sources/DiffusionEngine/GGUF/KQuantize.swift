@@ -2,7 +2,8 @@
 /// order): https://github.com/ggml-org/llama.cpp/blob/master/ggml/src/ggml-quants.c, `quantize_row_q4_K_ref`,
 /// `quantize_row_q5_K_ref`, `quantize_row_q6_K_ref`, with their helpers `nearest_int`, `make_qkx2_quants` and
 /// `make_qx_quants`. (llama-quantize without an importance matrix calls exactly these.) The `gguf` Python package
-/// cannot quantize K-quants, so GGUFQuantizeTests checks them by round trip and error bounds instead.
+/// cannot quantize K-quants, so GGUFQuantizeTests checks them byte for byte against the output of ggml 0.25.3 itself
+/// (Fixtures/gguf/kquant/, written by Experiments/models/tools/make_kquant_fixture.py), and by round-trip error.
 enum KQuantize {
     /// ggml `nearest_int`: round to nearest, ties to even, by adding 1.5·2^23 (valid for |x| ≤ 4194303).
     @inline(__always)
