@@ -460,3 +460,55 @@ def tiny_shadow_forward(tape_model, prefix, canvas, block):
         logits = m.lm_head(m.model.norm(x))[0, n:].to(torch.float32).numpy()
     tape_model.tape[-1]["shadow"] = base64.b64encode(logits.astype("<f4").tobytes()).decode()
     return [row for row in logits]
+
+
+# ---- 7. Saber --------------------------------------------------------------------------------------------------
+# zhaoyMa/Saber decoding.py `generate_with_saber` (commit 49579a9ff2f64d55d909c54e5e08f7150f0b5b9f).
+# Changes (see Saber.swift): when fewer than n masks are left up to the block end the pass commits those (the
+# reference's top-n reaches -inf positions: decoded, prompt or later ones); Float64 probabilities and threshold; ties
+# by position; re-masking only among decoded positions; mask/pad never proposed.
+
+def ref_saber(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "min_tokens": 2, **params}
+    n, block = p["min_tokens"], p.get("block_length") or length
+    x, masked = [st.MASK] * length, [True] * length
+    final = [None] * length               # final_confidence (None = -inf)
+    last = [0.0] * length                 # last_confidence
+    trajectory, passes = [], 0
+    for b in range(length // block):
+        end = (b + 1) * block
+        while any(masked[i] for i in range(end)):
+            rows = model(prompt, x)
+            passes += 1
+            props = []
+            for i in range(end):
+                row = suppressed_row(rows[i])
+                token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                props.append((token, s["prob"](row[token])))
+            delta = []
+            for i in range(length):
+                confidence = props[i][1] if i < end else -math.inf
+                d = confidence - last[i] if not (confidence == -math.inf and last[i] == -math.inf) else math.nan
+                delta.append(d if math.isfinite(d) else math.inf)
+                last[i] = confidence
+            values, total = [v for v in final if v is not None], 0.0
+            for v in values:  # sequential, as Swift's reduce (Python >= 3.12 sum() compensates)
+                total += v
+            threshold = 1 if not values else total / len(values)
+            cands = [dict(pos=i, token=props[i][0], score=props[i][1]) for i in range(end) if masked[i]]
+            ranked = st.rank(cands, "score")
+            chosen = [k for k in ranked if cands[k]["score"] > threshold]
+            if len(chosen) < n:
+                chosen = ranked[:n]
+            fixed = max(n, len(chosen))
+            for k in chosen:
+                i = cands[k]["pos"]
+                x[i], masked[i], final[i] = cands[k]["token"], False, cands[k]["score"]
+            if any(masked[i] for i in range(end)):
+                count = min(max(n // 2, (fixed + 7) // 8), fixed - 1)
+                decoded = sorted([i for i in range(end) if not masked[i]], key=lambda i: (delta[i], i))
+                for i in decoded[:count]:
+                    x[i], masked[i] = st.MASK, True
+            trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)

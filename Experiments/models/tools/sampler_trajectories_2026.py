@@ -16,7 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
 from sampler_ports_2026 import (ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
-                               ref_remdm_llada, ref_wino, tiny_shadow_forward)
+                               ref_remdm_llada, ref_saber, ref_wino, tiny_shadow_forward)
 
 
 REFERENCES = {
@@ -29,6 +29,7 @@ REFERENCES = {
     "prophet": ref_prophet,
     "remdm_llada": ref_remdm_llada,
     "wino": ref_wino,
+    "saber": ref_saber,
 }
 
 
@@ -86,6 +87,12 @@ def cases():
     add("prophet", {"answer_start": 2, "early": 3.0, "mid": 2.0, "late": 1.0})
     add("prophet", {"early": 100.0, "mid": 100.0, "late": 100.0}, steps=6)  # never exits: LLaDA low-confidence
     add("prophet", {"temperature": 0.8, "answer_start": 4, "mid": 2.5, "late": 1.5, "block_length": 6}, steps=6, seed=32)
+    add("saber")
+    add("saber", {"block_length": 4})
+    add("saber", {"min_tokens": 3, "block_length": 6})
+    add("saber", {"min_tokens": 1})
+    add("saber", {"temperature": 0.8, "block_length": 6}, seed=36)
+    add("saber", {"temperature": 0.5, "min_tokens": 4}, length=16, seed=37)
     return out
 
 
@@ -97,7 +104,7 @@ def run(model, case):
                                        case["params"])
 
 
-ADDITION_ONLY = (4, 5, 6, 8, 11)  # seeds of the tiny cases run on addition only
+ADDITION_ONLY = (4, 5, 6, 8, 11, 12)  # seeds of the tiny cases run on addition only
 
 
 def tiny_cases():
@@ -114,6 +121,7 @@ def tiny_cases():
         ("remdm_llada", {"temperature": 0.0}, 0, 4), ("remdm_llada", {}, 11),
         ("wino", {}, 0), ("wino", {"temperature": 1.0, "threshold": 0.5, "threshold_back": 0.95}, 10),
         ("prophet", {}, 0), ("prophet", {"temperature": 1.0, "early": 12.0, "mid": 9.0, "late": 7.0}, 9), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
+        ("saber", {}, 0), ("saber", {"temperature": 1.0, "min_tokens": 1}, 12),
     ]
 
 
