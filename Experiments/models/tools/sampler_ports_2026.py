@@ -5,6 +5,7 @@ above it names the function and the commit it follows and the deliberate differe
 the same). Randomness from SplitMix64 in the order each Swift file documents; Float64 arithmetic with math.* (libm),
 summed sequentially, as the Swift code does.
 """
+import collections
 import json
 import math
 import os
@@ -511,4 +512,115 @@ def ref_saber(model, prompt, length, steps, seed, params):
                 for i in decoded[:count]:
                     x[i], masked[i] = st.MASK, True
             trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+# ---- 8. DUS and SlowFast ---------------------------------------------------------------------------------------
+# omerlux/DUS generate.py `generate_scheduled` (scheduler 'dilated'), `dilated_unmask_levels`, `merge_last_level`
+# (commit c9171685f618e270f7abd8541ce871ce05abc0b4). Changes (see DUS.swift): a position re-masked at one level joins
+# the next (the reference never schedules it again); the re-masking probability is the model's; mask/pad never
+# proposed; no stop strings.
+
+def dilated_levels(start, end, base, skip):
+    """`dilated_unmask_levels(start, end - 1, base, skip)` then `merge_last_level`, end exclusive."""
+    if base == 1:
+        return [list(range(start, end))]
+    stride, levels, revealed = (end - start) // (base ** skip), [], set()
+    while stride >= 1:
+        level = [i for i in range(start, end) if (i - start) % stride == 0 and i not in revealed]
+        if level:
+            levels.append(level)
+            revealed.update(level)
+        stride //= base
+    rest = [i for i in range(start, end) if i not in revealed]
+    if rest:
+        levels.append(rest)
+    if len(levels) >= 2 and len(levels[-1]) < len(levels[-2]):
+        levels[-2].extend(levels.pop())
+    return levels
+
+
+def ref_dus(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "base": 2, "base_skip": 1, "remask_threshold": 0.0, **params}
+    block = p.get("block_length") or length
+    x, masked = [st.MASK] * length, [True] * length
+    trajectory, passes = [], 0
+    for b in range(length // block):
+        levels = dilated_levels(b * block, (b + 1) * block, p["base"], p["base_skip"])
+        carried = []
+        for index, level in enumerate(levels):
+            positions = [i for i in sorted(level + carried) if masked[i]]
+            if not positions:
+                continue
+            rows = model(prompt, x)
+            passes += 1
+            committed = []
+            for i in positions:
+                row = suppressed_row(rows[i])
+                token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                committed.append((i, token, s["prob"](row[token])))
+            for i, token, _ in committed:
+                x[i], masked[i] = token, False
+            carried = [i for i, _, prob in committed if prob < p["remask_threshold"]] if index < len(levels) - 1 else []
+            for i in carried:
+                x[i], masked[i] = st.MASK, True
+            trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+# LiangrunFlora/Slow-Fast-Sampling slow-fast-sampling/sampling_utils/generate_slow_fast_sampling.py
+# `generate_slow_fast_sampling` (commit 1f56fb6d6d533bbf7f3612ce9aca4ea67044f4da), batch 1. Changes (see
+# SlowFast.swift): the slow phase ends with the block (no passes that cannot commit); every fast-phase pass sees the
+# whole canvas (the reference forwards only up to the span end after the first); Float64; mask/pad never proposed.
+
+def ref_slow_fast(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "exploration_steps": 6, "span_threshold": 0.3, "stability_window": 2,
+         "stability_std": 1.0, "high_threshold": 0.9, **params}
+    block = p.get("block_length") or length
+    x, masked = [st.MASK] * length, [True] * length
+    trajectory, passes = [], 0
+
+    def one_pass(lo, hi):
+        nonlocal passes
+        rows = model(prompt, x)
+        passes += 1
+        cands = []
+        for i in range(lo, hi):
+            if masked[i]:
+                row = suppressed_row(rows[i])
+                token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                cands.append(dict(pos=i, token=token, score=s["prob"](row[token])))
+        high = [k for k in range(len(cands)) if cands[k]["score"] >= p["high_threshold"]]
+        chosen = high if len(high) > 1 else st.rank(cands, "score")[:1]
+        for k in chosen:
+            x[cands[k]["pos"]], masked[cands[k]["pos"]] = cands[k]["token"], False
+        trajectory.append(list(x))
+        return cands
+
+    for b in range(length // block):
+        start, last = b * block, 0
+        while any(masked[start:start + block]):
+            actual, determined, history = block, False, collections.deque(maxlen=p["stability_window"])
+            for k in range(p["exploration_steps"]):
+                if not any(masked[start:start + block]):
+                    break
+                cands = one_pass(start + last, start + block)
+                if determined:
+                    continue
+                above = [c["pos"] - (start + last) for c in cands if c["score"] >= p["span_threshold"]]
+                increment = max(above) + 1 if above else 1
+                history.append(min(max(1, last + increment), block))
+                if len(history) >= p["stability_window"]:
+                    h = np.array(list(history))
+                    if np.std(h) < p["stability_std"]:
+                        actual, determined = max(1, min(int(history[-1]), block)), True
+                    else:
+                        actual, determined = max(1, min(int(np.mean(h)), block)), k == p["exploration_steps"] - 1
+            if not determined:
+                actual = max(1, min(int(np.mean(list(history))), block)) if history else block // 2
+            while any(masked[start + last:start + actual]):
+                one_pass(start + last, start + actual)
+            last = actual
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)

@@ -15,8 +15,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
-from sampler_ports_2026 import (ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
-                               ref_remdm_llada, ref_saber, ref_wino, tiny_shadow_forward)
+from sampler_ports_2026 import (ref_dus, ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
+                               ref_remdm_llada, ref_saber, ref_slow_fast, ref_wino, tiny_shadow_forward)
 
 
 REFERENCES = {
@@ -30,6 +30,8 @@ REFERENCES = {
     "remdm_llada": ref_remdm_llada,
     "wino": ref_wino,
     "saber": ref_saber,
+    "dus": ref_dus,
+    "slow_fast": ref_slow_fast,
 }
 
 
@@ -93,6 +95,17 @@ def cases():
     add("saber", {"min_tokens": 1})
     add("saber", {"temperature": 0.8, "block_length": 6}, seed=36)
     add("saber", {"temperature": 0.5, "min_tokens": 4}, length=16, seed=37)
+    add("dus")
+    add("dus", {"block_length": 4})
+    add("dus", {"base": 3, "remask_threshold": 0.3})
+    add("dus", {"base_skip": 2, "remask_threshold": 0.5, "block_length": 8}, length=16)
+    add("dus", {"temperature": 0.8, "remask_threshold": 0.2}, seed=38)
+    add("slow_fast")
+    add("slow_fast", {"block_length": 6})
+    add("slow_fast", {"high_threshold": 0.3, "span_threshold": 0.1})
+    add("slow_fast", {"exploration_steps": 2, "stability_window": 1, "high_threshold": 0.5}, length=16)
+    add("slow_fast", {"stability_window": 3, "stability_std": 0.5, "span_threshold": 0.2})
+    add("slow_fast", {"temperature": 0.8, "high_threshold": 0.4, "block_length": 6}, seed=39)
     return out
 
 
@@ -104,7 +117,7 @@ def run(model, case):
                                        case["params"])
 
 
-ADDITION_ONLY = (4, 5, 6, 8, 11, 12)  # seeds of the tiny cases run on addition only
+ADDITION_ONLY = (4, 5, 6, 8, 11, 12, 14)  # seeds of the tiny cases run on addition only
 
 
 def tiny_cases():
@@ -122,6 +135,8 @@ def tiny_cases():
         ("wino", {}, 0), ("wino", {"temperature": 1.0, "threshold": 0.5, "threshold_back": 0.95}, 10),
         ("prophet", {}, 0), ("prophet", {"temperature": 1.0, "early": 12.0, "mid": 9.0, "late": 7.0}, 9), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
         ("saber", {}, 0), ("saber", {"temperature": 1.0, "min_tokens": 1}, 12),
+        ("dus", {}, 0), ("dus", {"temperature": 1.0, "remask_threshold": 0.9}, 15),
+        ("slow_fast", {}, 0), ("slow_fast", {"temperature": 1.0, "exploration_steps": 2, "high_threshold": 1.0}, 14),
     ]
 
 
