@@ -123,7 +123,7 @@ public struct SamplerRegistry: Sendable {
         SamplerEntry(PCSampler.self), SamplerEntry(ReMDMCap.self), SamplerEntry(ReMDMRescale.self), SamplerEntry(ReMDMConf.self),
         SamplerEntry(ReMDMLoopSampler.self), SamplerEntry(ReMDMLLaDA.self), SamplerEntry(WINO.self),
         SamplerEntry(Prophet.self), SamplerEntry(Saber.self),
-        SamplerEntry(DUS.self), SamplerEntry(SlowFast.self),
+        SamplerEntry(DUS.self), SamplerEntry(SlowFast.self), SamplerEntry(CreditDecoding.self),
     ]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.

@@ -624,3 +624,47 @@ def ref_slow_fast(model, prompt, length, steps, seed, params):
                 one_pass(start + last, start + actual)
             last = actual
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+# ---- 9. CreditDecoding -----------------------------------------------------------------------------------------
+# inclusionAI/dInfer python/dinfer/decoding/parallel_strategy.py `CreditThresholdParallelDecoder._apply_credit_fusion`,
+# `decode`, `get_transfer_index_threshold` (commit fce4e32804103baa5d55230dff0352da0cdd6ceb), with dInfer's block loop
+# (generate_uniform.py: decode the block until it has no masks). Changes (see CreditDecoding.swift): mask/pad get -inf
+# logits before the credit; Float64 credit; the whole canvas is forwarded each pass.
+
+def ref_credit_decoding(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "threshold": 0.9, "credit_alpha": 0.7, "boost_gamma": 0.2, "decay_beta": 0.8, **params}
+    block = p.get("block_length") or length
+    x, masked = [st.MASK] * length, [True] * length
+    trajectory, passes = [], 0
+    for b in range(length // block):
+        lo = b * block
+        credit = [dict() for _ in range(block)]  # C[i][v], nonzero entries only, in insertion order
+        iteration = 0
+        while any(masked[lo:lo + block]):
+            rows = model(prompt, x)
+            passes += 1
+            if iteration > 0:
+                for c in credit:
+                    for v in c:
+                        c[v] *= p["decay_beta"]
+            iteration += 1
+            cands = []
+            for i in range(lo, lo + block):
+                if not masked[i]:
+                    continue
+                row = suppressed_row(rows[i])
+                s = st.summary(row)
+                c = credit[i - lo]
+                c[s["argmax"]] = c.get(s["argmax"], 0.0) + math.pow(s["top1"], p["boost_gamma"])
+                for v, value in c.items():
+                    row[v] += p["credit_alpha"] * math.log(value + 1)
+                token, fused = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                cands.append(dict(pos=i, token=token, score=fused["prob"](row[token])))
+            bar = min(max(c["score"] for c in cands) - 1e-5, p["threshold"])
+            for c in cands:
+                if c["score"] >= bar:
+                    x[c["pos"]], masked[c["pos"]] = c["token"], False
+            trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)

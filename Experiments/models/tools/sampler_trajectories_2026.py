@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
-from sampler_ports_2026 import (ref_dus, ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
+from sampler_ports_2026 import (ref_credit_decoding, ref_dus, ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
                                ref_remdm_llada, ref_saber, ref_slow_fast, ref_wino, tiny_shadow_forward)
 
 
@@ -32,6 +32,7 @@ REFERENCES = {
     "saber": ref_saber,
     "dus": ref_dus,
     "slow_fast": ref_slow_fast,
+    "credit_decoding": ref_credit_decoding,
 }
 
 
@@ -106,6 +107,11 @@ def cases():
     add("slow_fast", {"exploration_steps": 2, "stability_window": 1, "high_threshold": 0.5}, length=16)
     add("slow_fast", {"stability_window": 3, "stability_std": 0.5, "span_threshold": 0.2})
     add("slow_fast", {"temperature": 0.8, "high_threshold": 0.4, "block_length": 6}, seed=39)
+    add("credit_decoding")
+    add("credit_decoding", {"block_length": 4, "threshold": 0.5})
+    add("credit_decoding", {"credit_alpha": 2.0, "boost_gamma": 0.5, "decay_beta": 0.5, "threshold": 0.7})
+    add("credit_decoding", {"credit_alpha": 0.0, "threshold": 0.6})  # no credit: dInfer's ThresholdParallelDecoder
+    add("credit_decoding", {"temperature": 0.8, "threshold": 0.6, "block_length": 6}, seed=40)
     return out
 
 
@@ -117,7 +123,7 @@ def run(model, case):
                                        case["params"])
 
 
-ADDITION_ONLY = (4, 5, 6, 8, 11, 12, 14)  # seeds of the tiny cases run on addition only
+ADDITION_ONLY = (4, 5, 6, 8, 11, 12, 14, 16)  # seeds of the tiny cases run on addition only
 
 
 def tiny_cases():
@@ -136,6 +142,7 @@ def tiny_cases():
         ("prophet", {}, 0), ("prophet", {"temperature": 1.0, "early": 12.0, "mid": 9.0, "late": 7.0}, 9), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
         ("saber", {}, 0), ("saber", {"temperature": 1.0, "min_tokens": 1}, 12),
         ("dus", {}, 0), ("dus", {"temperature": 1.0, "remask_threshold": 0.9}, 15),
+        ("credit_decoding", {"threshold": 1.0}, 0), ("credit_decoding", {"temperature": 1.0, "threshold": 1.0}, 16),
         ("slow_fast", {}, 0), ("slow_fast", {"temperature": 1.0, "exploration_steps": 2, "high_threshold": 1.0}, 14),
     ]
 
