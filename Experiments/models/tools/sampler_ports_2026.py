@@ -668,3 +668,73 @@ def ref_credit_decoding(model, prompt, length, steps, seed, params):
                     x[c["pos"]], masked[c["pos"]] = c["token"], False
             trajectory.append(list(x))
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+# ---- 10. DAEDAL ------------------------------------------------------------------------------------------------
+# Li-Jinsong/DAEDAL models/LLaDA_DAEDAL.py `generate` (commit 303c9e98c24f829de2d6754d6c9f5d1e7dbc3909), batch 1.
+# Changes (see DAEDAL.swift): an insertion that would pass the maximum length is shortened (the reference writes all
+# expansion_factor masks and cuts the canvas, dropping its end); mask/pad never proposed (also in the EOS confidence);
+# Float64; ties to the lower position. `length` is max_gen_length.
+
+def ref_daedal(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"temperature": 0.0, "initial_length": 64, "block_length": 32, "high_threshold": 0.9, "low_threshold": 0.1,
+         "expansion_factor": 8, "eos_threshold": 0.5, "expand_eos_threshold": 0.9, "eos_check_tokens": 32, **params}
+    factor, check = p["expansion_factor"], p["eos_check_tokens"]
+    passes = 0
+
+    def forward(x):
+        nonlocal passes
+        passes += 1
+        return model(prompt, x)
+
+    def eos_confidence(rows):
+        total, found = 0.0, 0
+        for i in range(len(rows) - 1, -1, -1):
+            if found >= check:
+                break
+            row = suppressed_row(rows[i])
+            s = st.summary(row)
+            if s["argmax"] == st.EOS:
+                total += s["prob"](row[st.EOS])
+                found += 1
+        return total / check
+
+    x = [st.MASK] * min(p["initial_length"], length)
+    while True:  # stage 1
+        if not (eos_confidence(forward(x)) < p["eos_threshold"] and len(x) < length):
+            break
+        x = x + [st.MASK] * min(factor, length - len(x))
+    tail = min(check // 2, length - len(x))
+    committed = [False] * len(x) + [True] * tail
+    x = x + [st.EOS] * tail
+    trajectory, start = [], 0
+    while start < len(x):  # stage 2
+        rows = forward(x)
+        eos_confident = eos_confidence(rows) >= p["expand_eos_threshold"]
+        cands = []
+        for i in range(start, min(start + p["block_length"], len(x))):
+            if not committed[i]:
+                row = suppressed_row(rows[i])
+                token, s = st.add_gumbel_noise_argmax(row, p["temperature"], rng)
+                cands.append(dict(pos=i, token=token, score=s["prob"](row[token])))
+        chosen = [k for k in range(len(cands)) if cands[k]["score"] > p["high_threshold"]]
+        if not chosen:
+            chosen = st.rank(cands, "score")[:1]
+        expanded = None
+        if not eos_confident and len(x) < length:
+            low = [k for k in range(len(cands)) if k not in chosen and cands[k]["score"] < p["low_threshold"]]
+            if low:
+                expanded = cands[min(low, key=lambda k: (cands[k]["score"], cands[k]["pos"]))]["pos"]
+        for k in chosen:
+            x[cands[k]["pos"]], committed[cands[k]["pos"]] = cands[k]["token"], True
+        if expanded is not None:
+            extra = min(factor - 1, length - len(x))
+            x[expanded:expanded] = [st.MASK] * extra
+            committed[expanded:expanded] = [False] * extra
+        trajectory.append(list(x))
+        while start < len(x) and all(committed[start:min(start + p["block_length"], len(x))]):
+            start += p["block_length"]
+        if not chosen and expanded is None:
+            break
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)

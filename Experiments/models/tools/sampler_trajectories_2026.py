@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
-from sampler_ports_2026 import (ref_credit_decoding, ref_dus, ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
+from sampler_ports_2026 import (ref_credit_decoding, ref_daedal, ref_dus, ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
                                ref_remdm_llada, ref_saber, ref_slow_fast, ref_wino, tiny_shadow_forward)
 
 
@@ -33,6 +33,7 @@ REFERENCES = {
     "dus": ref_dus,
     "slow_fast": ref_slow_fast,
     "credit_decoding": ref_credit_decoding,
+    "daedal": ref_daedal,
 }
 
 
@@ -112,6 +113,15 @@ def cases():
     add("credit_decoding", {"credit_alpha": 2.0, "boost_gamma": 0.5, "decay_beta": 0.5, "threshold": 0.7})
     add("credit_decoding", {"credit_alpha": 0.0, "threshold": 0.6})  # no credit: dInfer's ThresholdParallelDecoder
     add("credit_decoding", {"temperature": 0.8, "threshold": 0.6, "block_length": 6}, seed=40)
+    # DAEDAL: `length` is the maximum; the scripted model's EOS (id 2) is rarely the argmax, so the canvas grows
+    add("daedal", {"initial_length": 4, "eos_check_tokens": 4}, length=24)
+    add("daedal", {"initial_length": 4, "eos_check_tokens": 4, "block_length": 4, "high_threshold": 0.5,
+                   "low_threshold": 0.3}, length=20)
+    add("daedal", {"initial_length": 6, "eos_threshold": 0.0, "eos_check_tokens": 6, "expansion_factor": 3,
+                   "low_threshold": 0.5, "block_length": 6}, length=16)
+    add("daedal", {"initial_length": 8, "eos_threshold": 0.0, "expand_eos_threshold": 0.0}, length=12)  # fixed length
+    add("daedal", {"temperature": 0.8, "initial_length": 4, "eos_check_tokens": 4, "low_threshold": 0.2,
+                   "block_length": 5}, length=18, seed=41)
     return out
 
 
@@ -123,7 +133,7 @@ def run(model, case):
                                        case["params"])
 
 
-ADDITION_ONLY = (4, 5, 6, 8, 11, 12, 14, 16)  # seeds of the tiny cases run on addition only
+ADDITION_ONLY = (4, 5, 6, 8, 11, 12, 14, 16, 17)  # seeds of the tiny cases run on addition only
 
 
 def tiny_cases():
@@ -143,6 +153,8 @@ def tiny_cases():
         ("saber", {}, 0), ("saber", {"temperature": 1.0, "min_tokens": 1}, 12),
         ("dus", {}, 0), ("dus", {"temperature": 1.0, "remask_threshold": 0.9}, 15),
         ("credit_decoding", {"threshold": 1.0}, 0), ("credit_decoding", {"temperature": 1.0, "threshold": 1.0}, 16),
+        ("daedal", {"initial_length": 2, "eos_check_tokens": 4}, 0),
+        ("daedal", {"temperature": 1.0, "initial_length": 2, "eos_check_tokens": 4, "low_threshold": 0.5}, 17),
         ("slow_fast", {}, 0), ("slow_fast", {"temperature": 1.0, "exploration_steps": 2, "high_threshold": 1.0}, 14),
     ]
 
