@@ -124,7 +124,7 @@ public struct SamplerRegistry: Sendable {
         SamplerEntry(ReMDMLoopSampler.self), SamplerEntry(ReMDMLLaDA.self), SamplerEntry(WINO.self),
         SamplerEntry(Prophet.self), SamplerEntry(Saber.self),
         SamplerEntry(DUS.self), SamplerEntry(SlowFast.self), SamplerEntry(CreditDecoding.self),
-        SamplerEntry(DAEDAL.self),
+        SamplerEntry(DAEDAL.self), SamplerEntry(PsiSampler.self),
     ]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.

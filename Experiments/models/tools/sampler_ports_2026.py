@@ -738,3 +738,67 @@ def ref_daedal(model, prompt, length, steps, seed, params):
         if not chosen and expanded is None:
             break
     return dict(trajectory=trajectory, tokens=list(x), forward_passes=passes)
+
+
+# ---- 11. Psi-samplers (predictor-corrector for uniform-state models) -------------------------------------------
+# s-sahoo/duo trainer_base.py `_psi_update`, `_mode_to_psi_kappas`, `generate_samples` (predictor=psi) and algo.py
+# `DUO_BASE._posterior_from_x0` (commit 7c9b498f5b717de064d6fad7e2509c866e6cb620). Changes (see PsiSampler.swift):
+# max-rescale is ReMDM's sigma = eta * min(1, (1 - alpha_s) / alpha_t) (the reference caps at eta first); Float64 time
+# grid; inverse-CDF draws; no nucleus; one mode for the whole schedule; the initial canvas from int_below.
+
+def psi_kappa(mode, eta, alpha_t, alpha_s):
+    if mode == "posterior":
+        return 1.0
+    if mode == "pc":
+        return 0.0
+    if mode == "constant":
+        return eta
+    if mode == "max_capped":
+        sigma = eta if alpha_t == 0 else min(eta, (1 - alpha_s) / alpha_t)
+    elif mode == "max_rescale":
+        sigma = eta * (min(1.0, (1 - alpha_s) / alpha_t) if alpha_t > 0 else 1.0)
+    else:  # constant_remdm
+        sigma = eta
+    return min(max(1 - sigma / (1 - alpha_s), 0.0), 1.0)
+
+
+def ref_psi_sampler(model, prompt, length, steps, seed, params):
+    rng = st.SplitMix64(seed)
+    p = {"mode": "max_capped", "eta": 0.01, **params}
+    alpha = lambda t: 1 - (1 - 1e-3) * t
+    V = st.V
+    x = [rng.int_below(V) for _ in range(length)]
+    times = [1 - k * (1 - 1e-5) / steps for k in range(steps + 1)]
+    trajectory, conditioning = [], None
+    for step in range(steps + 1):
+        a_t = alpha(times[step])
+        a_s = alpha(times[step + 1]) if step < steps else 1
+        kappa = psi_kappa(p["mode"], p["eta"], a_t, a_s) if step < steps else 1
+        # a model with self-conditioning (DiffusionGemma) gets the previous pass's probabilities
+        rows = model(prompt, x, conditioning) if getattr(model, "self_conditioning", False) else model(prompt, x)
+        nxt, conditioning = list(x), []
+        for i in range(length):
+            row = [float(value) for value in rows[i]]
+            s = st.summary(row)
+            px = [s["prob"](value) for value in row]
+            conditioning.append(px)
+            j = x[i]
+            den = a_t * V * px[j] + (1 - a_t)
+            ratio, ratio_zero = a_t / a_s, a_t / 1
+            q = []
+            for u in range(V):
+                same = 1.0 if u == j else 0.0
+                predictor = (a_t * V * px[u] * same + (ratio - a_t) * same + (a_s - a_t) * px[u]
+                             + (1 - ratio) * (1 - a_s) / V) / den
+                to_zero = (a_t * V * px[u] * same + (ratio_zero - a_t) * same + (1 - a_t) * px[u]
+                           + (1 - ratio_zero) * (1 - 1) / V) / den
+                q.append(kappa * predictor + (1 - kappa) * (a_s * to_zero + (1 - a_s) / V))
+            u, cumulative, token = rng.uniform(), 0.0, 0
+            for v in range(V):
+                if cumulative <= u and q[v] > 0:
+                    token = v
+                cumulative += q[v]
+            nxt[i] = token
+        x = nxt
+        trajectory.append(list(x))
+    return dict(trajectory=trajectory, tokens=list(x), forward_passes=steps + 1)

@@ -8,6 +8,8 @@ differences the Swift headers list; the ports themselves are in sampler_ports_20
 and the commit it follows. Deterministic: re-running gives byte-identical files. Usage:
     /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py
     /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py --tiny-model Experiments/models/tiny-llada-moe
+    /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py --tiny-gemma Experiments/models/tiny-diffusiongemma
+The last form (tiny_diffusiongemma_trajectories_2026.json, the uniform-state samplers) needs transformers==5.23.0.
 """
 import json
 import os
@@ -15,8 +17,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
-from sampler_ports_2026 import (ref_credit_decoding, ref_daedal, ref_dus, ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
-                               ref_remdm_llada, ref_saber, ref_slow_fast, ref_wino, tiny_shadow_forward)
+from sampler_ports_2026 import (ref_credit_decoding, ref_daedal, ref_dus, ref_klass, ref_llada2,  # noqa: E402
+                               ref_pc_sampler, ref_prophet, ref_psi_sampler, ref_remdm, ref_remdm_llada, ref_saber,
+                               ref_slow_fast, ref_wino, tiny_shadow_forward)
 
 
 REFERENCES = {
@@ -34,6 +37,7 @@ REFERENCES = {
     "slow_fast": ref_slow_fast,
     "credit_decoding": ref_credit_decoding,
     "daedal": ref_daedal,
+    "psi_sampler": ref_psi_sampler,
 }
 
 
@@ -43,7 +47,7 @@ def cases():
 
     def add(sampler, params=None, length=12, steps=12, seed=0, **extra):
         out.append(dict(sampler=sampler, params=params or {}, prompt=extra.get("prompt", prompt), length=length,
-                        steps=steps, seed=seed, kind="masked"))
+                        steps=steps, seed=seed, kind=extra.get("kind", "masked")))
 
     add("llada2_threshold")
     add("llada2_threshold", {"threshold": 0.5, "block_length": 4})
@@ -122,6 +126,13 @@ def cases():
     add("daedal", {"initial_length": 8, "eos_threshold": 0.0, "expand_eos_threshold": 0.0}, length=12)  # fixed length
     add("daedal", {"temperature": 0.8, "initial_length": 4, "eos_check_tokens": 4, "low_threshold": 0.2,
                    "block_length": 5}, length=18, seed=41)
+    # Psi-samplers run on uniform-state models (no mask token); every case draws (the canvas starts random)
+    add("psi_sampler", steps=8, seed=42, kind="uniform")
+    add("psi_sampler", {"mode": "posterior"}, steps=8, seed=43, kind="uniform")
+    add("psi_sampler", {"mode": "pc"}, steps=6, seed=44, kind="uniform")
+    add("psi_sampler", {"mode": "max_rescale", "eta": 0.5}, steps=10, seed=45, kind="uniform")
+    add("psi_sampler", {"mode": "constant", "eta": 0.3}, length=8, steps=16, seed=46, kind="uniform")
+    add("psi_sampler", {"mode": "constant_remdm", "eta": 0.05}, steps=12, seed=47, kind="uniform")
     return out
 
 
@@ -192,10 +203,82 @@ def tiny_model_fixture(folder, out):
         f.write("\n")
 
 
+class GemmaTapeModel:
+    """The shipped tiny DiffusionGemma-format model through transformers' DiffusionGemmaForBlockDiffusion (the
+    prompt encoded into the KV cache, the decoder run on the canvas), recording every call as TapeModel does.
+    Self-conditioning: the previous pass's probabilities, handed to transformers as their logarithms (its decoder
+    takes logits and applies the softmax)."""
+    self_conditioning = True
+
+    def __init__(self, folder):
+        import torch
+        from transformers import DiffusionGemmaForBlockDiffusion
+        torch.set_num_threads(1)
+        self.model = DiffusionGemmaForBlockDiffusion.from_pretrained(folder, attn_implementation="eager").eval()
+        self.tape = []
+
+    def __call__(self, prefix, canvas, conditioning=None):
+        import base64
+        import numpy as np
+        import torch
+        from transformers.cache_utils import DynamicCache
+        text = self.model.config.text_config
+        cache = DynamicCache(config=text)
+        sc = None
+        if conditioning is not None:
+            with np.errstate(divide="ignore"):
+                sc = torch.tensor(np.log(np.array(conditioning, dtype=np.float32)))[None]
+        with torch.no_grad():
+            self.model.model.encoder(input_ids=torch.tensor([list(prefix)]), past_key_values=cache,
+                                     position_ids=torch.arange(len(prefix))[None])
+            out = self.model(decoder_input_ids=torch.tensor([list(canvas)]), past_key_values=cache,
+                             self_conditioning_logits=sc,
+                             decoder_position_ids=torch.arange(len(prefix), len(prefix) + len(canvas))[None])
+        logits = out.logits[0].float().numpy()
+        self.tape.append({"tokens": list(prefix) + list(canvas),
+                          "logits": base64.b64encode(logits.astype("<f4").tobytes()).decode()})
+        return [row for row in logits]
+
+
+def tiny_gemma_fixture(folder, out):
+    """psi_sampler on the shipped uniform-state model (Experiments/models/tiny-diffusiongemma), transformers 5.23."""
+    with open(os.path.join(folder, "config.json")) as f:
+        text = json.load(f)["text_config"]
+    st.V, st.MASK, st.EOS, st.PAD = text["vocab_size"], -1, text["eos_token_id"], text["pad_token_id"]
+    from lladamoe import load_tokenizer
+    tokenizer = load_tokenizer(folder)
+    grid = list("1234341221434321")
+    for i in (1, 4, 6, 9, 11, 14, 15):
+        grid[i] = "."
+    prompts = {"addition": ("A4821+0977=", 5), "sudoku4": ("U" + "".join(grid) + "=", 16)}
+    fixtures = []
+    for task, (text_prompt, length) in prompts.items():
+        prompt = [text["bos_token_id"]] + tokenizer.encode(text_prompt).ids
+        for params, steps, seed in [({}, 8, 0), ({"mode": "posterior"}, 8, 1), ({"mode": "max_rescale", "eta": 0.5}, 12, 2)]:
+            if task == "sudoku4" and seed == 2:  # keeps the fixture small
+                continue
+            case = dict(sampler="psi_sampler", params=params, prompt=prompt, length=length, steps=steps, seed=seed,
+                        kind="uniform", task=task)
+            model = GemmaTapeModel(folder)
+            result = ref_psi_sampler(model, prompt, length, steps, seed, params)
+            fixtures.append({**case, **result, "tape": model.tape})
+            print(f"gemma {task:8s} psi_sampler {json.dumps(params):40s} NFE {result['forward_passes']:3d} -> "
+                  f"{tokenizer.decode(result['tokens'])}", file=sys.stderr)
+    with open(out, "w") as f:
+        json.dump({"model": os.path.basename(os.path.normpath(folder)), "vocabulary": st.V, "mask": st.MASK,
+                   "eos": st.EOS, "pad": st.PAD, "cases": fixtures}, f, separators=(",", ":"))
+        f.write("\n")
+
+
 def main():
     fixtures_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../Tests/SamplersTests/Fixtures")
+    if len(sys.argv) > 1 and sys.argv[1] == "--tiny-gemma":
+        assert len(sys.argv) == 3, "usage: sampler_trajectories_2026.py --tiny-gemma FOLDER"
+        tiny_gemma_fixture(sys.argv[2], os.path.join(fixtures_dir, "tiny_diffusiongemma_trajectories_2026.json"))
+        return
     if len(sys.argv) > 1:
-        assert sys.argv[1] == "--tiny-model" and len(sys.argv) == 3, "usage: sampler_trajectories_2026.py [--tiny-model FOLDER]"
+        assert sys.argv[1] == "--tiny-model" and len(sys.argv) == 3, \
+            "usage: sampler_trajectories_2026.py [--tiny-model FOLDER | --tiny-gemma FOLDER]"
         tiny_model_fixture(sys.argv[2], os.path.join(fixtures_dir, "tiny_model_trajectories_2026.json"))
         return
     fixtures = []
