@@ -4,8 +4,8 @@ Tests/SamplersTests/Fixtures/trajectories_2026.json and tiny_model_trajectories_
 Same method as sampler_trajectories.py (whose SplitMix64, scripted model, softmax statistics and tape model this
 script imports): each `ref_*` function is my own port of the authors' decision rule, in the structure of the
 original, with the randomness drawn from SplitMix64 in the order each Swift file documents and the deliberate
-differences the Swift headers list; the ports themselves are in sampler_ports_2026.py, each naming the function
-and the commit it follows. Deterministic: re-running gives byte-identical files. Usage:
+differences the Swift headers list; the ports themselves are in sampler_ports_2026.py (items 1-6) and
+sampler_ports_2026_part2.py (items 7-11), each naming the function and the commit it follows. Deterministic: re-running gives byte-identical files. Usage:
     /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py
     /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py --tiny-model Experiments/models/tiny-llada-moe
     /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py --tiny-gemma Experiments/models/tiny-diffusiongemma
@@ -17,9 +17,10 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
-from sampler_ports_2026 import (ref_credit_decoding, ref_daedal, ref_dus, ref_klass, ref_llada2,  # noqa: E402
-                               ref_pc_sampler, ref_prophet, ref_psi_sampler, ref_remdm, ref_remdm_llada, ref_saber,
-                               ref_slow_fast, ref_wino, tiny_shadow_forward)
+from sampler_ports_2026 import (ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
+                               ref_remdm_llada, ref_wino, tiny_shadow_forward)
+from sampler_ports_2026_part2 import (ref_credit_decoding, ref_daedal, ref_dus, ref_psi_sampler,  # noqa: E402
+                                      ref_saber, ref_slow_fast)
 
 
 REFERENCES = {
