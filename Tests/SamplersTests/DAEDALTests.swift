@@ -57,3 +57,35 @@ final class FirstPeakDenoiser: Denoiser {
         #expect(try !SamplerRegistry().entry(named: "llada_low_confidence").about.changesLength)
     }
 }
+
+/// A variable-length plug-in that grows one position past the maximum, to the model or in its result.
+struct Overgrower: Sampler {
+    struct Config: SamplerConfig {
+        var toModel: Bool?
+        init() {}
+        static let parameters = [SamplerParameter("to_model", "false", "overgrow the canvas given to the model")]
+    }
+    static let name = "overgrower"
+    static let about = SamplerAbout(summary: "test plug-in", source: "tests", changesLength: true)
+    let toModel: Bool
+    init(_ config: Config) throws { toModel = config.toModel ?? false }
+
+    func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser, rng: inout SeededGenerator,
+                  trace: (any TraceSink)?) throws -> Generation {
+        let canvas = [TokenID](repeating: 5, count: length + 1)
+        if toModel { _ = try denoiser.logits(prefix: prompt, canvas: canvas, conditioning: nil) }
+        return Generation(tokens: canvas, forwardPasses: 0, steps: 0, commitStep: [Int](repeating: 0, count: length + 1))
+    }
+}
+
+@Suite struct VariableLengthGuardTests {
+    @Test(arguments: [false, true])
+    func aCanvasPastTheMaximumIsAnError(toModel: Bool) throws {
+        var config = Overgrower.Config()
+        config.toModel = toModel
+        var rng = SeededGenerator(seed: 0)
+        #expect(throws: SamplerError.self) {
+            try Overgrower(config).run(prompt: [5], length: 4, steps: 4, denoiser: FirstPeakDenoiser(), rng: &rng)
+        }
+    }
+}

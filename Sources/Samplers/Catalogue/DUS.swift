@@ -8,7 +8,8 @@
 // last whose probability is below `remask_threshold` is re-masked.
 // Difference, deliberate (a reference bug, see `DUSDifferenceTests`): the reference never schedules a re-masked
 // position again, so with a positive threshold the output keeps mask tokens; here a re-masked position joins the next
-// level. The authors' harness passes `confidence_threshold` 0 (no re-masking), the default here.
+// level. The authors' harness defaults `confidence_threshold` to 0 (no re-masking), the default here; their README's
+// DUS command passes 0.3, where the reference's output keeps masks (its text decoding then drops them silently).
 // Also: mask/pad never proposed; Float64 probabilities; with τ > 0 the re-masking probability is the model's probability
 // of the token (the reference reads it from the softmax of the Gumbel-perturbed values); the step budget is unused; no
 // stop strings (the canvas has a fixed length).

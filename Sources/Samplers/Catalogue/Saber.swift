@@ -1,6 +1,6 @@
-// port of https://github.com/zhaoyMa/Saber/blob/main/decoding.py (`generate_with_saber`, commit 49579a9), Ma et al.
-// 2025, "Saber: An Efficient Sampling with Adaptive Acceleration and Backtracking Enhanced Remasking for Diffusion
-// Language Model", arXiv 2510.18165. Per forward pass, every position of the canvas up to the end of the current block
+// port of https://github.com/zhaoyMa/Saber/blob/main/decoding.py (`generate_with_saber`, commit 49579a9), Dong, Ma et
+// al. 2025, "Saber: An Efficient Sampling with Adaptive Acceleration and Backtracking Enhanced Remasking for Diffusion
+// Language Model", arXiv 2510.18165 (ACL 2026). Per forward pass, every position of the canvas up to the end of the current block
 // gets a proposal and its probability c_i; the threshold τ is the mean probability recorded when each position was last
 // committed (1 before any commit); every masked position up to the block end with c_i > τ is committed, at least the
 // `min_tokens` most probable. Unless that completed everything up to the block end, backtracking then re-masks the
@@ -49,7 +49,7 @@ public struct Saber: Sampler {
     public static let name = "saber"
     public static let about = SamplerAbout(
         summary: "Saber: commit masks above the mean confidence of committed tokens (at least n), re-mask the largest confidence drops",
-        source: "Ma et al. 2025, arXiv 2510.18165; zhaoyMa/Saber decoding.py: generate_with_saber", revisesTokens: true)
+        source: "Dong et al. 2025, arXiv 2510.18165; zhaoyMa/Saber decoding.py: generate_with_saber", revisesTokens: true)
     public let config: SaberParameters
     public init(_ config: SaberParameters) throws { try config.validate(); self.config = config }
 
