@@ -460,4 +460,3 @@ def tiny_shadow_forward(tape_model, prefix, canvas, block):
         logits = m.lm_head(m.model.norm(x))[0, n:].to(torch.float32).numpy()
     tape_model.tape[-1]["shadow"] = base64.b64encode(logits.astype("<f4").tobytes()).decode()
     return [row for row in logits]
-
