@@ -6,7 +6,8 @@ import DiffusionCore
 /// - at most `maxSteps` traced steps (default max(steps, length));
 /// - at most `stallLimit` forward passes in a row over a canvas that did not change (commits nothing);
 /// - every traced position inside the canvas, never traced twice (unless the sampler revises tokens), every traced
-///   canvas and the returned canvas exactly `length` long, and the denoiser always given prompt + `length` tokens.
+///   canvas and the returned canvas exactly `length` long, and the denoiser always given prompt + `length` tokens
+///   (1 to `length` canvas tokens for a sampler that declares `SamplerAbout.changesLength`).
 /// A sampler that loops forever without calling the denoiser or the trace cannot be stopped from here.
 public struct RunLimits: Sendable {
     public var maxForwardPasses: Int?
@@ -24,6 +25,8 @@ public struct RunLimits: Sendable {
 final class GuardedDenoiser: Denoiser {
     let base: any Denoiser
     let sampler: String, expectedTokens: Int, maxPasses: Int, stallLimit: Int
+    /// The prompt length when the canvas may be shorter than `expectedTokens` (`SamplerAbout.changesLength`).
+    var variablePrefix: Int?
     private(set) var forwardPasses = 0
     private var lastCanvas: [[TokenID]: [TokenID]] = [:]
     private var unchanged = 0
@@ -44,7 +47,9 @@ final class GuardedDenoiser: Denoiser {
 
     /// Checks one forward pass against the limits and counts it.
     func count(prefix: [TokenID], canvas: [TokenID]) throws {
-        guard prefix.count + canvas.count == expectedTokens else {
+        let total = prefix.count + canvas.count
+        let fits = variablePrefix.map { total > $0 && total <= expectedTokens } ?? (total == expectedTokens)
+        guard fits else {
             throw SamplerError.misbehaved(sampler: sampler, "gave the model \(prefix.count) + \(canvas.count) tokens; prompt + canvas is \(expectedTokens)")
         }
         forwardPasses += 1
@@ -63,6 +68,8 @@ final class GuardedDenoiser: Denoiser {
 final class GuardedTrace: TraceSink {
     let next: (any TraceSink)?
     let sampler: String, length: Int, maxSteps: Int, revises: Bool
+    /// The canvas may be shorter than `length` (`SamplerAbout.changesLength`); positions then move when it grows.
+    var variableLength = false
     private var committed: Set<Int> = []
     private var steps = 0
 
@@ -73,12 +80,15 @@ final class GuardedTrace: TraceSink {
     func record(_ step: StepTrace) throws {
         steps += 1
         guard steps <= maxSteps else { throw SamplerError.misbehaved(sampler: sampler, "exceeded its budget of \(maxSteps) steps") }
-        guard step.canvas.count == length else {
+        guard variableLength ? step.canvas.count >= 1 && step.canvas.count <= length : step.canvas.count == length else {
             throw SamplerError.misbehaved(sampler: sampler, "traced a canvas of \(step.canvas.count) tokens at step \(step.step); the canvas has \(length)")
         }
         for position in step.positions {
             guard position >= 0, position < length else {
                 throw SamplerError.misbehaved(sampler: sampler, "committed position \(position), outside the canvas 0..<\(length)")
+            }
+            guard position < step.canvas.count else {
+                throw SamplerError.misbehaved(sampler: sampler, "committed position \(position), outside its canvas 0..<\(step.canvas.count)")
             }
             guard revises || committed.insert(position).inserted else {
                 throw SamplerError.misbehaved(sampler: sampler, "committed position \(position) twice")
@@ -103,9 +113,12 @@ extension Sampler {
                                       maxPasses: limits.maxForwardPasses ?? budget.forwardPasses,
                                       stallLimit: Self.about.revisesTokens ? Int.max : limits.stallLimit)
         let sink = GuardedTrace(trace, sampler: Self.name, length: length, maxSteps: limits.maxSteps ?? budget.steps,
-                                revises: Self.about.revisesTokens)
+                                revises: Self.about.revisesTokens || Self.about.changesLength)
+        if Self.about.changesLength { (guarded.variablePrefix, sink.variableLength) = (prompt.count, true) }
         var generation = try generate(prompt: prompt, length: length, steps: steps, denoiser: guarded, rng: &rng, trace: sink)
-        guard generation.tokens.count == length, generation.commitStep.count == length else {
+        let count = generation.tokens.count
+        let lengthOK = Self.about.changesLength ? count >= 1 && count <= length : count == length
+        guard lengthOK, generation.commitStep.count == generation.tokens.count else {
             throw SamplerError.misbehaved(sampler: Self.name, "returned \(generation.tokens.count) tokens for a canvas of \(length)")
         }
         generation.forwardPasses = guarded.forwardPasses

@@ -153,7 +153,9 @@ public struct SamplerRegistry: Sendable {
         SamplerEntry(LLaDA2Threshold.self), SamplerEntry(LLaDA21Editing.self), SamplerEntry(KLASS.self),
         SamplerEntry(PCSampler.self), SamplerEntry(ReMDMCap.self), SamplerEntry(ReMDMRescale.self), SamplerEntry(ReMDMConf.self),
         SamplerEntry(ReMDMLoopSampler.self), SamplerEntry(ReMDMLLaDA.self), SamplerEntry(WINO.self),
-        SamplerEntry(Prophet.self),
+        SamplerEntry(Prophet.self), SamplerEntry(Saber.self),
+        SamplerEntry(DUS.self), SamplerEntry(SlowFast.self), SamplerEntry(CreditDecoding.self),
+        SamplerEntry(DAEDAL.self), SamplerEntry(PsiSampler.self),
     ]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.

@@ -15,7 +15,7 @@ public protocol Sampler: Sendable {
     associatedtype Config: SamplerConfig
     /// Validates `config`; a bad value is a `SamplerError.invalidParameter` naming the key.
     init(_ config: Config) throws
-    /// Fills a canvas of `length` positions after `prompt`.
+    /// Fills a canvas of `length` positions after `prompt` (at most `length` for a sampler whose `about.changesLength`).
     /// - Parameters:
     ///   - steps: the step budget (samplers with an adaptive rule may use fewer; never more forward passes than
     ///     `RunLimits` allows).
@@ -38,12 +38,18 @@ public struct SamplerAbout: Sendable {
     /// The kinds of model the sampler can drive. Samplers built on a mask token (every `MaskedLoop` sampler)
     /// cannot run on uniform-state models such as DiffusionGemma, whose canvas holds no mask to unmask.
     public var modelKinds: Set<DiffusionKind>
+    /// True for samplers that choose their own canvas length (DAEDAL grows it): `length` is then the most positions
+    /// the canvas may hold, and the returned `Generation.tokens` (and every traced canvas) may be shorter. Fixed-length
+    /// samplers keep the default, and the guards hold them to exactly `length`.
+    public var changesLength: Bool
 
-    public init(summary: String, source: String, revisesTokens: Bool = false, modelKinds: Set<DiffusionKind> = [.masked]) {
+    public init(summary: String, source: String, revisesTokens: Bool = false, modelKinds: Set<DiffusionKind> = [.masked],
+                changesLength: Bool = false) {
         self.summary = summary
         self.source = source
         self.revisesTokens = revisesTokens
         self.modelKinds = modelKinds
+        self.changesLength = changesLength
     }
 }
 

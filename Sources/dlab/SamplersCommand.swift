@@ -38,13 +38,17 @@ struct SamplersCommand: ParsableCommand {
         @Argument(help: "The sampler's name.")
         var name: String
 
+        /// How `show` names the kinds of model a sampler drives.
+        static let kindNames: [DiffusionKind: String] = [
+            .masked: "masked (LLaDA-MoE)", .uniform: "uniform-state (DiffusionGemma)",
+        ]
+
         func run() throws {
             let entry = try DLabSamplers.registry().entry(named: name)
             print("\(entry.name): \(entry.about.summary)")
             print("source: \(entry.about.source)")
-            print(entry.about.modelKinds.contains(.uniform)
-                ? "models: masked (LLaDA-MoE) and uniform-state (DiffusionGemma)"
-                : "models: masked (LLaDA-MoE) only: it unmasks mask tokens, and a uniform-state model's canvas has none")
+            let kinds = entry.about.modelKinds.sorted { $0.rawValue < $1.rawValue }.map { Self.kindNames[$0] ?? $0.rawValue }
+            print("models: " + kinds.joined(separator: " and ") + (kinds.count == 1 ? " only" : ""))
             print(entry.parameters.isEmpty ? "parameters: none" : "parameters (--param key=value; YAML keys):")
             let width = entry.parameters.map { $0.key.count + $0.defaultValue.count }.max() ?? 0
             for parameter in entry.parameters {

@@ -4,10 +4,12 @@ Tests/SamplersTests/Fixtures/trajectories_2026.json and tiny_model_trajectories_
 Same method as sampler_trajectories.py (whose SplitMix64, scripted model, softmax statistics and tape model this
 script imports): each `ref_*` function is my own port of the authors' decision rule, in the structure of the
 original, with the randomness drawn from SplitMix64 in the order each Swift file documents and the deliberate
-differences the Swift headers list; the ports themselves are in sampler_ports_2026.py, each naming the function
-and the commit it follows. Deterministic: re-running gives byte-identical files. Usage:
+differences the Swift headers list; the ports themselves are in sampler_ports_2026.py (items 1-6) and
+sampler_ports_2026_part2.py (items 7-11), each naming the function and the commit it follows. Deterministic: re-running gives byte-identical files. Usage:
     /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py
     /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py --tiny-model Experiments/models/tiny-llada-moe
+    /work/venvs/samplers/bin/python Experiments/models/tools/sampler_trajectories_2026.py --tiny-gemma Experiments/models/tiny-diffusiongemma
+The last form (tiny_diffusiongemma_trajectories_2026.json, the uniform-state samplers) needs transformers==5.23.0.
 """
 import json
 import os
@@ -17,6 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import sampler_trajectories as st  # noqa: E402  (st.V, st.MASK, ... are set per model)
 from sampler_ports_2026 import (ref_klass, ref_llada2, ref_pc_sampler, ref_prophet, ref_remdm,  # noqa: E402
                                ref_remdm_llada, ref_wino, tiny_shadow_forward)
+from sampler_ports_2026_part2 import (ref_credit_decoding, ref_daedal, ref_dus, ref_psi_sampler,  # noqa: E402
+                                      ref_saber, ref_slow_fast)
 
 
 REFERENCES = {
@@ -29,6 +33,12 @@ REFERENCES = {
     "prophet": ref_prophet,
     "remdm_llada": ref_remdm_llada,
     "wino": ref_wino,
+    "saber": ref_saber,
+    "dus": ref_dus,
+    "slow_fast": ref_slow_fast,
+    "credit_decoding": ref_credit_decoding,
+    "daedal": ref_daedal,
+    "psi_sampler": ref_psi_sampler,
 }
 
 
@@ -38,7 +48,7 @@ def cases():
 
     def add(sampler, params=None, length=12, steps=12, seed=0, **extra):
         out.append(dict(sampler=sampler, params=params or {}, prompt=extra.get("prompt", prompt), length=length,
-                        steps=steps, seed=seed, kind="masked"))
+                        steps=steps, seed=seed, kind=extra.get("kind", "masked")))
 
     add("llada2_threshold")
     add("llada2_threshold", {"threshold": 0.5, "block_length": 4})
@@ -86,6 +96,44 @@ def cases():
     add("prophet", {"answer_start": 2, "early": 3.0, "mid": 2.0, "late": 1.0})
     add("prophet", {"early": 100.0, "mid": 100.0, "late": 100.0}, steps=6)  # never exits: LLaDA low-confidence
     add("prophet", {"temperature": 0.8, "answer_start": 4, "mid": 2.5, "late": 1.5, "block_length": 6}, steps=6, seed=32)
+    add("saber")
+    add("saber", {"block_length": 4})
+    add("saber", {"min_tokens": 3, "block_length": 6})
+    add("saber", {"min_tokens": 1})
+    add("saber", {"temperature": 0.8, "block_length": 6}, seed=36)
+    add("saber", {"temperature": 0.5, "min_tokens": 4}, length=16, seed=37)
+    add("dus")
+    add("dus", {"block_length": 4})
+    add("dus", {"base": 3, "remask_threshold": 0.3})
+    add("dus", {"base_skip": 2, "remask_threshold": 0.5, "block_length": 8}, length=16)
+    add("dus", {"temperature": 0.8, "remask_threshold": 0.2}, seed=38)
+    add("slow_fast")
+    add("slow_fast", {"block_length": 6})
+    add("slow_fast", {"high_threshold": 0.3, "span_threshold": 0.1})
+    add("slow_fast", {"exploration_steps": 2, "stability_window": 1, "high_threshold": 0.5}, length=16)
+    add("slow_fast", {"stability_window": 3, "stability_std": 0.5, "span_threshold": 0.2})
+    add("slow_fast", {"temperature": 0.8, "high_threshold": 0.4, "block_length": 6}, seed=39)
+    add("credit_decoding")
+    add("credit_decoding", {"block_length": 4, "threshold": 0.5})
+    add("credit_decoding", {"credit_alpha": 2.0, "boost_gamma": 0.5, "decay_beta": 0.5, "threshold": 0.7})
+    add("credit_decoding", {"credit_alpha": 0.0, "threshold": 0.6})  # no credit: dInfer's ThresholdParallelDecoder
+    add("credit_decoding", {"temperature": 0.8, "threshold": 0.6, "block_length": 6}, seed=40)
+    # DAEDAL: `length` is the maximum; the scripted model's EOS (id 2) is rarely the argmax, so the canvas grows
+    add("daedal", {"initial_length": 4, "eos_check_tokens": 4}, length=24)
+    add("daedal", {"initial_length": 4, "eos_check_tokens": 4, "block_length": 4, "high_threshold": 0.5,
+                   "low_threshold": 0.3}, length=20)
+    add("daedal", {"initial_length": 6, "eos_threshold": 0.0, "eos_check_tokens": 6, "expansion_factor": 3,
+                   "low_threshold": 0.5, "block_length": 6}, length=16)
+    add("daedal", {"initial_length": 8, "eos_threshold": 0.0, "expand_eos_threshold": 0.0}, length=12)  # fixed length
+    add("daedal", {"temperature": 0.8, "initial_length": 4, "eos_check_tokens": 4, "low_threshold": 0.2,
+                   "block_length": 5}, length=18, seed=41)
+    # Psi-samplers run on uniform-state models (no mask token); every case draws (the canvas starts random)
+    add("psi_sampler", steps=8, seed=42, kind="uniform")
+    add("psi_sampler", {"mode": "posterior"}, steps=8, seed=43, kind="uniform")
+    add("psi_sampler", {"mode": "pc"}, steps=6, seed=44, kind="uniform")
+    add("psi_sampler", {"mode": "max_rescale", "eta": 0.5}, steps=10, seed=45, kind="uniform")
+    add("psi_sampler", {"mode": "constant", "eta": 0.3}, length=8, steps=16, seed=46, kind="uniform")
+    add("psi_sampler", {"mode": "constant_remdm", "eta": 0.05}, steps=12, seed=47, kind="uniform")
     return out
 
 
@@ -97,7 +145,7 @@ def run(model, case):
                                        case["params"])
 
 
-ADDITION_ONLY = (4, 5, 6, 8, 11)  # seeds of the tiny cases run on addition only
+ADDITION_ONLY = (4, 5, 6, 8, 11, 12, 14, 16, 17)  # seeds of the tiny cases run on addition only
 
 
 def tiny_cases():
@@ -114,6 +162,12 @@ def tiny_cases():
         ("remdm_llada", {"temperature": 0.0}, 0, 4), ("remdm_llada", {}, 11),
         ("wino", {}, 0), ("wino", {"temperature": 1.0, "threshold": 0.5, "threshold_back": 0.95}, 10),
         ("prophet", {}, 0), ("prophet", {"temperature": 1.0, "early": 12.0, "mid": 9.0, "late": 7.0}, 9), ("klass", {"temperature": 1.0, "conf_threshold": 0.6, "kl_threshold": 0.1}, 3),
+        ("saber", {}, 0), ("saber", {"temperature": 1.0, "min_tokens": 1}, 12),
+        ("dus", {}, 0), ("dus", {"temperature": 1.0, "remask_threshold": 0.9}, 15),
+        ("credit_decoding", {"threshold": 1.0}, 0), ("credit_decoding", {"temperature": 1.0, "threshold": 1.0}, 16),
+        ("daedal", {"initial_length": 2, "eos_check_tokens": 4}, 0),
+        ("daedal", {"temperature": 1.0, "initial_length": 2, "eos_check_tokens": 4, "low_threshold": 0.5}, 17),
+        ("slow_fast", {}, 0), ("slow_fast", {"temperature": 1.0, "exploration_steps": 2, "high_threshold": 1.0}, 14),
     ]
 
 
@@ -150,10 +204,82 @@ def tiny_model_fixture(folder, out):
         f.write("\n")
 
 
+class GemmaTapeModel:
+    """The shipped tiny DiffusionGemma-format model through transformers' DiffusionGemmaForBlockDiffusion (the
+    prompt encoded into the KV cache, the decoder run on the canvas), recording every call as TapeModel does.
+    Self-conditioning: the previous pass's probabilities, handed to transformers as their logarithms (its decoder
+    takes logits and applies the softmax)."""
+    self_conditioning = True
+
+    def __init__(self, folder):
+        import torch
+        from transformers import DiffusionGemmaForBlockDiffusion
+        torch.set_num_threads(1)
+        self.model = DiffusionGemmaForBlockDiffusion.from_pretrained(folder, attn_implementation="eager").eval()
+        self.tape = []
+
+    def __call__(self, prefix, canvas, conditioning=None):
+        import base64
+        import numpy as np
+        import torch
+        from transformers.cache_utils import DynamicCache
+        text = self.model.config.text_config
+        cache = DynamicCache(config=text)
+        sc = None
+        if conditioning is not None:
+            with np.errstate(divide="ignore"):
+                sc = torch.tensor(np.log(np.array(conditioning, dtype=np.float32)))[None]
+        with torch.no_grad():
+            self.model.model.encoder(input_ids=torch.tensor([list(prefix)]), past_key_values=cache,
+                                     position_ids=torch.arange(len(prefix))[None])
+            out = self.model(decoder_input_ids=torch.tensor([list(canvas)]), past_key_values=cache,
+                             self_conditioning_logits=sc,
+                             decoder_position_ids=torch.arange(len(prefix), len(prefix) + len(canvas))[None])
+        logits = out.logits[0].float().numpy()
+        self.tape.append({"tokens": list(prefix) + list(canvas),
+                          "logits": base64.b64encode(logits.astype("<f4").tobytes()).decode()})
+        return [row for row in logits]
+
+
+def tiny_gemma_fixture(folder, out):
+    """psi_sampler on the shipped uniform-state model (Experiments/models/tiny-diffusiongemma), transformers 5.23."""
+    with open(os.path.join(folder, "config.json")) as f:
+        text = json.load(f)["text_config"]
+    st.V, st.MASK, st.EOS, st.PAD = text["vocab_size"], -1, text["eos_token_id"], text["pad_token_id"]
+    from lladamoe import load_tokenizer
+    tokenizer = load_tokenizer(folder)
+    grid = list("1234341221434321")
+    for i in (1, 4, 6, 9, 11, 14, 15):
+        grid[i] = "."
+    prompts = {"addition": ("A4821+0977=", 5), "sudoku4": ("U" + "".join(grid) + "=", 16)}
+    fixtures = []
+    for task, (text_prompt, length) in prompts.items():
+        prompt = tokenizer.encode(text_prompt).ids  # as dlab encodes a task prompt (no BOS)
+        for params, steps, seed in [({}, 8, 0), ({"mode": "posterior"}, 8, 1), ({"mode": "max_rescale", "eta": 0.5}, 12, 2)]:
+            if task == "sudoku4" and seed == 2:  # keeps the fixture small
+                continue
+            case = dict(sampler="psi_sampler", params=params, prompt=prompt, length=length, steps=steps, seed=seed,
+                        kind="uniform", task=task)
+            model = GemmaTapeModel(folder)
+            result = ref_psi_sampler(model, prompt, length, steps, seed, params)
+            fixtures.append({**case, **result, "tape": model.tape})
+            print(f"gemma {task:8s} psi_sampler {json.dumps(params):40s} NFE {result['forward_passes']:3d} -> "
+                  f"{tokenizer.decode(result['tokens'])}", file=sys.stderr)
+    with open(out, "w") as f:
+        json.dump({"model": os.path.basename(os.path.normpath(folder)), "vocabulary": st.V, "mask": st.MASK,
+                   "eos": st.EOS, "pad": st.PAD, "cases": fixtures}, f, separators=(",", ":"))
+        f.write("\n")
+
+
 def main():
     fixtures_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../Tests/SamplersTests/Fixtures")
+    if len(sys.argv) > 1 and sys.argv[1] == "--tiny-gemma":
+        assert len(sys.argv) == 3, "usage: sampler_trajectories_2026.py --tiny-gemma FOLDER"
+        tiny_gemma_fixture(sys.argv[2], os.path.join(fixtures_dir, "tiny_diffusiongemma_trajectories_2026.json"))
+        return
     if len(sys.argv) > 1:
-        assert sys.argv[1] == "--tiny-model" and len(sys.argv) == 3, "usage: sampler_trajectories_2026.py [--tiny-model FOLDER]"
+        assert sys.argv[1] == "--tiny-model" and len(sys.argv) == 3, \
+            "usage: sampler_trajectories_2026.py [--tiny-model FOLDER | --tiny-gemma FOLDER]"
         tiny_model_fixture(sys.argv[2], os.path.join(fixtures_dir, "tiny_model_trajectories_2026.json"))
         return
     fixtures = []
