@@ -1,6 +1,7 @@
 // port of https://github.com/huggingface/transformers/blob/v5.23.0/src/transformers/models/diffusion_gemma/configuration_diffusion_gemma.py#L32
-// (`DiffusionGemmaTextConfig.__post_init__`, `DiffusionGemmaConfig`) and of the RoPE initialisers it names
-// (`compute_default_rope_parameters`, modeling_rope_utils `_compute_proportional_rope_parameters`).
+// (`DiffusionGemmaTextConfig.__post_init__`, `DiffusionGemmaConfig`): reading and validating config.json. The RoPE
+// frequencies it implies are in DiffusionGemmaRope.swift, the parameter counts in DiffusionGemmaParameterCount.swift,
+// the generation defaults in DiffusionGemmaGenerationDefaults.swift.
 import Foundation
 
 /// The `config.json` of a DiffusionGemma checkpoint (model_type `diffusion_gemma`), text path only. Every field is
@@ -218,87 +219,5 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
             }
         }
         try JSONFields.checkParameterCount(countParameters(Double.init).total, file: top.file)
-    }
-
-    /// RoPE inverse frequencies of one layer kind, headDim/2 of them (pairs i, i + headDim/2 as `rotate_half`).
-    /// - default: 1 / θ^(2i / headDim) for every pair (a partial factor other than 1 would not match the head).
-    /// - proportional: the first ⌊factor·headDim/2⌋ pairs get 1 / θ^(2i / headDim) (the full head dim in the
-    ///   exponent), the rest 0 (no rotation); all divided by `factor` (rope scaling, default 1).
-    static func inverseFrequencies(_ ropes: JSONFields?, kind: LayerKind, headDim: Int, file: String) throws -> [Float] {
-        func fail(_ message: String) -> ModelFileError { ModelFileError(file: file, message) }
-        let field = "text_config.rope_parameters.\(kind.rawValue)"
-        let type: String
-        let theta: Double
-        let partial: Double
-        let scaling: Double
-        if let ropes {
-            guard let p = try ropes.optionalObject(kind.rawValue) else { throw fail("field '\(field)' is missing") }
-            type = try p.string("rope_type")
-            theta = try p.double("rope_theta")
-            partial = try p.optionalDouble("partial_rotary_factor") ?? 1
-            scaling = try p.positiveDouble("factor", default: 1)
-        } else if kind == .sliding {
-            (type, theta, partial, scaling) = ("default", 10_000, 1, 1)
-        } else {
-            (type, theta, partial, scaling) = ("proportional", 1_000_000, 0.25, 1)
-        }
-        guard theta.isFinite, theta > 0 else { throw fail("field '\(field).rope_theta' must be a finite positive number, found \(theta)") }
-        let half = headDim / 2
-        // inv_freq = 1 / base ** (arange(0, dim, 2, float32) / dim): F32 exponent, F32 power, as torch computes it.
-        func frequency(_ i: Int, over dim: Int) -> Float {
-            1 / Float(pow(Double(Float(theta)), Double(Float(2 * i) / Float(dim))))
-        }
-        switch type {
-        case "default":
-            guard partial == 1, scaling == 1 else {
-                throw fail("field '\(field)': rope_type 'default' with partial_rotary_factor \(partial) or factor \(scaling) is not supported")
-            }
-            return (0 ..< half).map { frequency($0, over: headDim) }
-        case "proportional":
-            guard partial >= 0, partial <= 1, scaling > 0 else {
-                throw fail("field '\(field)': partial_rotary_factor must be in [0, 1] and factor positive")
-            }
-            let rotated = Int((partial * Double(headDim) / 2).rounded(.down))
-            return (0 ..< half).map { i in i < rotated ? Float(Double(frequency(i, over: headDim)) / scaling) : 0 }
-        default:
-            throw fail("field '\(field).rope_type' is '\(type)'; supported: 'default', 'proportional'")
-        }
-    }
-
-    /// Parameters in total and active per token, for benchmarks and model cards (the encoder shares the decoder's).
-    public var parameterCounts: (total: Int, activePerToken: Int) { countParameters { $0 } }
-
-    /// The count in any number type: Double on load, to refuse sizes whose products would overflow Int.
-    func countParameters<N: Numeric>(_ n: (Int) -> N) -> (total: N, activePerToken: N) {
-        let d = n(hiddenSize)
-        let (heads, experts, topK, ffn, expertFFN) = (n(headCount), n(expertCount), n(expertsPerToken), n(intermediateSize), n(expertHidden))
-        var shared = n(vocabularySize) * d + d + 3 * d * ffn + d  // embedding, final norm, self-conditioning
-        var active = shared
-        for layer in layers {
-            let (hd, kv) = (n(layer.headDim), n(layer.keyValueHeads) * n(layer.headDim))
-            let attention = 2 * d * heads * hd + d * kv * (layer.valuesFromKeys ? 1 : 2) + 2 * hd
-            let dense = 3 * d * ffn + 7 * d
-            let router = d * experts + d + experts
-            shared += attention + dense + router + experts * 3 * d * expertFFN
-            active += attention + dense + router + topK * 3 * d * expertFFN
-        }
-        if !tieWordEmbeddings {
-            shared += n(vocabularySize) * d
-            active += n(vocabularySize) * d
-        }
-        return (shared, active)
-    }
-}
-
-extension JSONFields {
-    /// A list of strings (e.g. `layer_types`), or nil if absent.
-    func optionalStringList(_ name: String) throws -> [String]? {
-        guard present(name) != nil else { return nil }
-        return try array(name).map { item in
-            guard case .string(let text) = item else {
-                throw ModelFileError(file: file, "field '\(path.isEmpty ? name : "\(path).\(name)")' must be a list of strings, found \(item.typeName) inside")
-            }
-            return text
-        }
     }
 }
