@@ -46,6 +46,9 @@ public struct ExperimentSpec: Sendable {
     }
 
     public var file: URL
+    /// The samplers this spec's names were looked up in (a run on a model is made again from it when the model ships
+    /// sampler defaults, see `ModelSamplerDefaults`).
+    public var catalog: SamplerCatalog
     public var name: String
     public var models: [Model]
     public var tasks: [TaskEntry]
@@ -89,6 +92,7 @@ public struct ExperimentSpec: Sendable {
         ], required: ["name", "tasks", "samplers", "steps"])
         let folder = file.deletingLastPathComponent()
         self.file = file
+        self.catalog = catalog
         name = try reader.string(top.required("name"), key: "name")
         guard name.range(of: "^[A-Za-z0-9._-]+$", options: .regularExpression) != nil else {
             throw reader.error(top["name"], key: "name", "use letters, digits, '.', '_' and '-' only (it names files)")

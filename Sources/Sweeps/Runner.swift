@@ -67,7 +67,12 @@ public struct SweepRunner {
         }
         // A sampler that needs a mask token cannot drive a uniform-state model: skip such pairs, and say so.
         var notApplicable: [String] = []
-        let runs = gridRuns.filter { run in
+        let runs = try gridRuns.map { run in
+            guard let folder = folders[run.model.folder] else { return run }
+            var run = run
+            run.sampler = try run.sampler.applyingDefaults(of: folder, catalog: spec.catalog, blockLength: spec.blockLength)
+            return run
+        }.filter { run in
             guard let kind = folders[run.model.folder]?.denoiser.kind, !run.sampler.sampler.modelKinds.contains(kind) else {
                 return true
             }
