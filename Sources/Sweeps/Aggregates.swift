@@ -46,15 +46,17 @@ public struct Aggregate: Equatable, Sendable {
 
 extension ResultsDatabase {
     /// The aggregate table: per model, task, sampler configuration and step budget, in the order the configurations
-    /// first appear in the database, then by step budget.
+    /// first appear in the database, then by step budget; of each task, only the rows of its current version
+    /// (`CurrentTaskVersions`).
     public func aggregates() throws -> [Aggregate] {
         try read { db in
+            let current = try CurrentTaskVersions(db)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT model, task, sampler_config, step_budget, COUNT(*) AS n, SUM(score) AS correct,
                        AVG(nfe) AS mean_nfe, SUM(generation_length) * 1.0 / MAX(SUM(nfe), 1) AS tpf,
                        AVG(wall_seconds) * 1000.0 AS ms, MIN(id) AS first
-                FROM examples GROUP BY model, task, sampler_config, step_budget
-                """)
+                FROM examples WHERE \(current.condition) GROUP BY model, task, sampler_config, step_budget
+                """, arguments: current.arguments)
             // `decode` throws on a NULL or a value of the wrong type (a damaged or foreign file), where subscripts trap.
             var firstOfConfig: [String: Int64] = [:]
             for row in rows {

@@ -20,16 +20,18 @@ extension ResultsDatabase {
     /// configuration and step budget, in the order the points and the names first appear.
     public func namedScoreAggregates() throws -> [NamedScoreAggregate] {
         try read { db in
+            let current = try CurrentTaskVersions(db)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT model, task, sampler_config, step_budget, scores FROM examples
-                WHERE scores IS NOT NULL ORDER BY id
-                """)
+                WHERE scores IS NOT NULL AND \(current.condition) ORDER BY id
+                """, arguments: current.arguments)
             var order: [String] = []
             var points: [String: NamedScoreAggregate] = [:]
             for row in rows {
-                let (model, task, config, step): (String, String, String, Int) =
-                    (row["model"], row["task"], row["sampler_config"], row["step_budget"])
-                let text: String = row["scores"]
+                // `decode` throws on a NULL or a value of the wrong type (a damaged file), where subscripts trap.
+                let (model, task, config, step) = (try row.decode(String.self, forColumn: "model"), try row.decode(String.self, forColumn: "task"),
+                                                   try row.decode(String.self, forColumn: "sampler_config"), try row.decode(Int.self, forColumn: "step_budget"))
+                let text = try row.decode(String.self, forColumn: "scores")
                 guard let values = try? JSONDecoder().decode([String: Double].self, from: Data(text.utf8)) else { continue }
                 // The names in the order the task defines them (the stored object keeps that order).
                 let names = values.keys.sorted { (text.range(of: "\"\($0)\":")?.lowerBound ?? text.endIndex) < (text.range(of: "\"\($1)\":")?.lowerBound ?? text.endIndex) }

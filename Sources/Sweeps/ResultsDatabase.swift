@@ -134,10 +134,13 @@ public final class ResultsDatabase {
     /// Rows of one series point (for order heatmaps and failure listings).
     public func results(task: String, samplerConfig: String, stepBudget: Int) throws -> [ExampleResult] {
         try read { db in
-            try ExampleResult.fetchAll(
+            let current = try CurrentTaskVersions(db)
+            var arguments: StatementArguments = [task, samplerConfig, stepBudget]
+            arguments += current.arguments
+            return try ExampleResult.fetchAll(
                 db,
-                sql: "SELECT * FROM examples WHERE task = ? AND sampler_config = ? AND step_budget = ? ORDER BY run_key, example_index, repeat_index",
-                arguments: [task, samplerConfig, stepBudget])
+                sql: "SELECT * FROM examples WHERE task = ? AND sampler_config = ? AND step_budget = ? AND \(current.condition) ORDER BY run_key, example_index, repeat_index",
+                arguments: arguments)
         }
     }
 

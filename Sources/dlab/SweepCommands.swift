@@ -105,6 +105,9 @@ struct ReportCommand: ParsableCommand {
         let aggregates = try database.aggregates()
         guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
+        for (task, rows) in try database.staleTaskVersionRows().sorted(by: { $0.key < $1.key }) {
+            print("(\(task): \(rows) rows of an older version of the task, before its definition or data changed, are left out)")
+        }
         // Tasks with several scores (GSM8K strict and flexible): each one, the first being the accuracy above.
         let named = try database.namedScoreAggregates()
         if !named.isEmpty { print("\nEvery score of tasks that report several:\n" + formatNamedScoreTable(named)) }

@@ -70,6 +70,15 @@ import Tasks
         #expect(try rerun.run().examplesWritten == 4)
         let all = try ResultsDatabase(spec.database).allResults()
         #expect(all.count == 8 && Set(all.map(\.taskVersion)).count == 2)
+        // Reports and figures read the current version only: 4 examples per point, not 8, and the 4 older rows are
+        // counted as left out.
+        let database = try ResultsDatabase(spec.database)
+        #expect(try database.aggregates().allSatisfy { $0.examples == 4 })
+        #expect(try database.namedScoreAggregates().allSatisfy { $0.examples == 4 })
+        #expect(try database.staleTaskVersionRows().values.reduce(0, +) == 4)
+        let point = try #require(try database.aggregates().first)
+        let rowsOfPoint = try database.results(task: point.task, samplerConfig: point.samplerConfig, stepBudget: point.stepBudget)
+        #expect(rowsOfPoint.count == 4 && rowsOfPoint.allSatisfy { $0.taskVersion == respec.tasks[0].task.version })
     }
 
     @Test func canvasAfterCanvasUntilAStopString() throws {
