@@ -93,9 +93,7 @@ public struct DAEDAL: Sampler {
     public func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
                          rng: inout SeededGenerator, trace: (any TraceSink)?) throws -> Generation {
         typealias D = DAEDALParameters
-        guard let mask = denoiser.specialTokens.mask else {
-            throw SamplerError.unsupportedModel("\(Self.name) needs a masked model (this one has no mask token)")
-        }
+        let mask = try BlockCanvas.maskToken(of: denoiser, sampler: Self.name)
         let vocabulary = denoiser.vocabularySize
         guard let eos = denoiser.specialTokens.endOfSequence.first(where: { $0 >= 0 && $0 < vocabulary }) else {
             throw SamplerError.unsupportedModel("\(Self.name) needs a model with an EOS token (its length follows EOS confidence)")

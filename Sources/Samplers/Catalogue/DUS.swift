@@ -85,12 +85,9 @@ public struct DUS: Sampler {
     public func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
                          rng: inout SeededGenerator, trace: (any TraceSink)?) throws -> Generation {
         typealias D = DUSParameters
-        guard let mask = denoiser.specialTokens.mask else {
-            throw SamplerError.unsupportedModel("\(Self.name) needs a masked model (this one has no mask token)")
-        }
+        let mask = try BlockCanvas.maskToken(of: denoiser, sampler: Self.name)
         let block = config.blockLength ?? length
-        try require(length > 0, "canvas length must be positive, got \(length)")
-        try require(length % block == 0, "canvas length \(length) is not a multiple of block_length \(block)")
+        try BlockCanvas.check(length: length, block: block)
         let pick = GumbelPick(temperature: config.temperature ?? D.defaultTemperature)
         let threshold = config.remaskThreshold ?? D.defaultRemaskThreshold
         let vocabulary = denoiser.vocabularySize

@@ -55,13 +55,9 @@ public struct ReMDMLLaDA: Sampler {
     public func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
                          rng: inout SeededGenerator, trace: (any TraceSink)?) throws -> Generation {
         typealias D = ReMDMLLaDAParameters
-        guard let mask = denoiser.specialTokens.mask else {
-            throw SamplerError.unsupportedModel("\(Self.name) needs a masked model (this one has no mask token)")
-        }
+        let mask = try BlockCanvas.maskToken(of: denoiser, sampler: Self.name)
         let block = config.blockLength ?? length
-        try require(length > 0 && steps > 0, "canvas length and steps must be positive, got \(length) and \(steps)")
-        try require(length % block == 0, "canvas length \(length) is not a multiple of block_length \(block)")
-        try require(steps % (length / block) == 0, "steps \(steps) do not divide into the \(length / block) blocks of length \(block)")
+        try BlockCanvas.check(length: length, block: block, steps: steps)
         try require(length % steps == 0, "canvas length \(length) is not a multiple of steps \(steps) (each step commits length/steps)")
         let (perStep, blockSteps) = (length / steps, steps / (length / block))
         let loopStart = blockSteps * 7 / 8
