@@ -10,6 +10,7 @@ public enum ModelRegistry {
         "llada_moe": { config, weights in
             try LLaDAMoEModel(config: try LLaDAMoEConfiguration(fields: config), weights: weights)
         },
+        "ar_moe_mtp": { config, weights in try ARMoEModel(config: try ARMoEConfiguration(fields: config), weights: weights) },
         "diffusion_gemma": { config, weights in try DiffusionGemmaModel(config: try DiffusionGemmaConfiguration(fields: config), weights: weights) },
     ]
 
