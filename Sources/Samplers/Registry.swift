@@ -123,7 +123,10 @@ public struct SamplerRegistry: Sendable {
         SamplerEntry(PCSampler.self), SamplerEntry(ReMDMCap.self), SamplerEntry(ReMDMRescale.self), SamplerEntry(ReMDMConf.self),
         SamplerEntry(ReMDMLoopSampler.self), SamplerEntry(ReMDMLLaDA.self), SamplerEntry(WINO.self),
         SamplerEntry(Prophet.self),
-    ]
+    ] + autoregressive
+
+    /// Samplers of autoregressive models (`DiffusionKind.autoregressive`).
+    static let autoregressive: [SamplerEntry] = [SamplerEntry(ARGreedy.self), SamplerEntry(ARMTP.self)]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.
     public init(_ entries: [SamplerEntry] = SamplerRegistry.builtIn) throws {

@@ -47,7 +47,8 @@ final class FavouriteDenoiser: Denoiser {
         for parameter in entry.parameters where parameter.defaultValue != "none" {
             values[parameter.key] = ParameterValue(parsing: parameter.defaultValue)
         }
-        let model = entry.name == EntropyBoundRenoise.name ? ScriptedDenoiser(kind: .uniform) : ScriptedDenoiser()
+        let model: any Denoiser = entry.about.modelKinds == [.autoregressive] ? ScriptedAutoregressive()
+            : entry.name == EntropyBoundRenoise.name ? ScriptedDenoiser(kind: .uniform) : ScriptedDenoiser()
         #expect(try generate(name, values, model: model) == generate(name, model: model))
     }
 
@@ -86,7 +87,8 @@ final class FavouriteDenoiser: Denoiser {
     }
 
     @Test func maskAndPadAreNeverProposed() throws {
-        for name in registry.names {
+        // (Samplers of autoregressive models refuse this masked model; ARSamplerTests covers them.)
+        for name in registry.entries.filter({ !$0.about.modelKinds.contains(.autoregressive) }).map(\.name) {
             let tokens = try generate(name, model: FavouriteDenoiser(favourites: [1, 0])).tokens
             #expect(!tokens.contains(1) && !tokens.contains(0), "\(name): \(tokens)")
         }
