@@ -41,7 +41,9 @@ struct SamplersCommand: ParsableCommand {
             let entry = try DLabSamplers.registry().entry(named: name)
             print("\(entry.name): \(entry.about.summary)")
             print("source: \(entry.about.source)")
-            print(entry.about.modelKinds.contains(.uniform)
+            print(entry.about.modelKinds == [.autoregressive]
+                ? "models: autoregressive (ar_moe_mtp) only: it decodes left to right through the model's KV cache"
+                : entry.about.modelKinds.contains(.uniform)
                 ? "models: masked (LLaDA-MoE) and uniform-state (DiffusionGemma)"
                 : "models: masked (LLaDA-MoE) only: it unmasks mask tokens, and a uniform-state model's canvas has none")
             print(entry.parameters.isEmpty ? "parameters: none" : "parameters (--param key=value; YAML keys):")
