@@ -77,6 +77,30 @@ import Testing
         }
     }
 
+    struct TinyCase: Decodable {
+        let text: String
+        let tokens: [Int]
+        let main: [Float]
+        let modules: [[Float]]
+    }
+
+    /// The shipped tiny AR-MTP model (Experiments/models/tiny-ar-mtp) against the reference on two task
+    /// sequences (`ar_mtp.py --tiny-golden`; golden values rounded to 1e-6).
+    @Test func shippedTinyModelMatchesReference() throws {
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let folder = try ModelFolder(repository.appendingPathComponent("Experiments/models/tiny-ar-mtp"))
+        let model = try #require(folder.denoiser as? ARMoEModel)
+        let data = try Data(contentsOf: Fixtures.root.appendingPathComponent("tiny-ar-mtp-golden.json"))
+        for golden in try JSONDecoder().decode([TinyCase].self, from: data) {
+            #expect(try folder.tokenizer?.encode(golden.text) == golden.tokens)
+            let (main, modules) = try model.predictionLogits(golden.tokens)
+            #expect(maxAbsDifference(main.values, golden.main) <= Self.tolerance, "\(golden.text) main")
+            for (k, (ours, reference)) in zip(modules, golden.modules).enumerated() {
+                #expect(maxAbsDifference(ours.values, reference) <= Self.tolerance, "\(golden.text) module \(k + 1)")
+            }
+        }
+    }
+
     @Test func badCallsAreErrorsNotTraps() throws {
         let (model, _) = try Self.load()
         #expect(throws: ModelInputError.self) { try model.draft(next: 3, count: 1) { _ in 3 } }  // nothing cached

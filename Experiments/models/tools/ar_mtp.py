@@ -180,9 +180,31 @@ def make_fixture(out_dir):
     print(f"wrote {out_dir}: T={len(ids)}, modules {len(extra)}")
 
 
+def make_tiny_golden(folder, out_file):
+    """Main and per-module logits of the shipped tiny model on two task sequences (prompt + answer)."""
+    from lladamoe import load_tokenizer
+    model, _ = load_hf_folder(folder)
+    tok = load_tokenizer(folder)
+    cases = []
+    for text in ["S99049259=02459999", "A3604+8621=12225"]:
+        ids = torch.tensor(tok.encode(text).ids)
+        with torch.no_grad():
+            main, extra = model(ids)
+        cases.append({"text": text, "tokens": ids.tolist(), "main": [round(v, 6) for v in main[0].flatten().tolist()],
+                      "modules": [[round(v, 6) for v in e[0].flatten().tolist()] for e in extra]})
+    with open(out_file, "w") as f:
+        json.dump(cases, f)
+        f.write("\n")
+    print(f"wrote {out_file}")
+
+
 if __name__ == "__main__":
     import sys
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.abspath(os.path.join(here, "..", "..", ".."))
-    make_fixture(sys.argv[1] if len(sys.argv) > 1 else
-                 os.path.join(root, "Tests", "DiffusionEngineTests", "Fixtures", "ar-moe-mtp"))
+    fixtures = os.path.join(root, "Tests", "DiffusionEngineTests", "Fixtures")
+    if len(sys.argv) > 1 and sys.argv[1] == "--tiny-golden":   # golden logits of the shipped tiny model
+        make_tiny_golden(os.path.join(root, "Experiments", "models", "tiny-ar-mtp"),
+                         os.path.join(fixtures, "tiny-ar-mtp-golden.json"))
+    else:
+        make_fixture(sys.argv[1] if len(sys.argv) > 1 else os.path.join(fixtures, "ar-moe-mtp"))
