@@ -17,6 +17,13 @@ public protocol Denoiser: AnyObject {
     /// Runs the model over `prefix + canvas` and returns the logits of the canvas positions, [canvas.count, V].
     /// `prefix` is the prompt plus any committed text; the engine may cache its computation.
     func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits
+    /// The model's left-to-right interface (KV cache, MTP drafting), for samplers of kind `.autoregressive`;
+    /// nil for diffusion models. Wrappers hand out a wrapper that counts its forward passes.
+    var autoregressive: (any AutoregressiveModel)? { get }
+}
+
+extension Denoiser {
+    public var autoregressive: (any AutoregressiveModel)? { nil }
 }
 
 /// Wraps a denoiser and counts forward passes, so that the NFE recorded with a result is measured by the core and
@@ -36,6 +43,10 @@ public final class CountingDenoiser: Denoiser {
     public func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
         forwardPasses += 1
         return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
+    }
+
+    public var autoregressive: (any AutoregressiveModel)? {
+        base.autoregressive.map { model in CountedAutoregressiveModel(model) { [unowned self] in forwardPasses += 1 } }
     }
 
     public func resetCount() {

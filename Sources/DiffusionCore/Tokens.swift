@@ -22,8 +22,10 @@ public struct SpecialTokens: Equatable, Sendable {
     }
 }
 
-/// How a model corrupts text: with a mask token (LLaDA, Dream) or with uniformly random tokens (DiffusionGemma).
+/// How a model corrupts text: with a mask token (LLaDA, Dream) or with uniformly random tokens (DiffusionGemma);
+/// `autoregressive` models write left to right (see `AutoregressiveModel`).
 public enum DiffusionKind: String, Sendable, Codable {
     case masked
     case uniform
+    case autoregressive
 }

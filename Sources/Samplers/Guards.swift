@@ -45,6 +45,18 @@ final class GuardedDenoiser: Denoiser {
         return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
     }
 
+    /// An autoregressive model's prefill or decode is one forward pass, counted and limited like a denoiser call.
+    var autoregressive: (any AutoregressiveModel)? {
+        base.autoregressive.map { model in CountedAutoregressiveModel(model) { [unowned self] in try countAutoregressivePass() } }
+    }
+
+    private func countAutoregressivePass() throws {
+        forwardPasses += 1
+        guard forwardPasses <= maxPasses else {
+            throw SamplerError.misbehaved(sampler: sampler, "exceeded its budget of \(maxPasses) forward passes")
+        }
+    }
+
     /// Checks one forward pass against the limits and counts it.
     func count(prefix: [TokenID], canvas: [TokenID]) throws {
         let total = prefix.count + canvas.count

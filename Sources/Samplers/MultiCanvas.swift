@@ -29,6 +29,11 @@ public struct MultiCanvas: Sendable {
             result.tokens += block.tokens
             result.forwardPasses += block.forwardPasses
             result.steps += block.steps
+            // Drafting statistics (AR + MTP) add up position by position.
+            let depth = max(result.draftsProposed.count, block.draftsProposed.count)
+            func sum(_ a: [Int], _ b: [Int]) -> [Int] { (0 ..< depth).map { (a.indices.contains($0) ? a[$0] : 0) + (b.indices.contains($0) ? b[$0] : 0) } }
+            (result.draftsProposed, result.draftsAccepted) = (sum(result.draftsProposed, block.draftsProposed), sum(result.draftsAccepted, block.draftsAccepted))
+            result.draftRounds += block.draftRounds
             if block.tokens.contains(where: endOfSequence.contains) || stop(result.tokens) { break }
         }
         return result

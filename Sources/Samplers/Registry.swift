@@ -156,7 +156,10 @@ public struct SamplerRegistry: Sendable {
         SamplerEntry(Prophet.self), SamplerEntry(Saber.self),
         SamplerEntry(DUS.self), SamplerEntry(SlowFast.self), SamplerEntry(CreditDecoding.self),
         SamplerEntry(DAEDAL.self), SamplerEntry(PsiSampler.self),
-    ]
+    ] + autoregressive
+
+    /// Samplers of autoregressive models (`DiffusionKind.autoregressive`).
+    static let autoregressive: [SamplerEntry] = [SamplerEntry(ARGreedy.self), SamplerEntry(ARMTP.self)]
 
     /// - Throws: `SamplerError.invalidParameter` when two entries share a name.
     public init(_ entries: [SamplerEntry] = SamplerRegistry.builtIn) throws {

@@ -194,6 +194,10 @@ struct SampleCommand: ParsableCommand {
         print("prompt:  \(prompt)")
         print("answer:  \(result.answer)")
         print("NFE:     \(result.generation.forwardPasses)  (\(String(format: "%.2f", result.generation.tokensPerForward)) tokens per forward, \(result.generation.steps) steps)")
+        if let perRound = result.generation.meanAcceptedPlusOne {
+            let rates = result.generation.acceptanceRates.map { $0.map { String(format: "%.2f", $0) } ?? "-" }
+            print("drafts:  \(result.generation.draftRounds) rounds, \(String(format: "%.2f", perRound)) tokens per verifying pass, acceptance by position \(rates.joined(separator: " / "))")
+        }
         print("time:    \(String(format: "%.1f ms", result.seconds * 1e3))")
     }
 }

@@ -40,7 +40,7 @@ struct SamplersCommand: ParsableCommand {
 
         /// How `show` names the kinds of model a sampler drives.
         static let kindNames: [DiffusionKind: String] = [
-            .masked: "masked (LLaDA-MoE)", .uniform: "uniform-state (DiffusionGemma)",
+            .masked: "masked (LLaDA-MoE)", .uniform: "uniform-state (DiffusionGemma)", .autoregressive: "autoregressive (ar_moe_mtp)",
         ]
 
         func run() throws {

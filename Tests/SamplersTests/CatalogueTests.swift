@@ -47,8 +47,8 @@ final class FavouriteDenoiser: Denoiser {
         for parameter in entry.parameters where parameter.defaultValue != "none" {
             values[parameter.key] = ParameterValue(parsing: parameter.defaultValue)
         }
-        let uniform = entry.name == EntropyBoundRenoise.name || !entry.about.modelKinds.contains(.masked)
-        let model = uniform ? ScriptedDenoiser(kind: .uniform) : ScriptedDenoiser()
+        let model: any Denoiser = entry.about.modelKinds == [.autoregressive] ? ScriptedAutoregressive()
+            : entry.name == EntropyBoundRenoise.name || !entry.about.modelKinds.contains(.masked) ? ScriptedDenoiser(kind: .uniform) : ScriptedDenoiser()
         #expect(try generate(name, values, model: model) == generate(name, model: model))
     }
 

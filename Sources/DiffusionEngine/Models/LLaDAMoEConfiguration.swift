@@ -49,10 +49,11 @@ public struct LLaDAMoEConfiguration: Sendable, Equatable {
     }
 
     /// - Parameter warnings: receives the unknown keys (a near-miss of a known key is an error instead).
-    public init(fields c: JSONFields, warnings: WarningSink = .standardError) throws {
+    /// - Parameter extraKeys: keys a derived architecture adds (the AR model's MTP fields), known besides LLaDA-MoE's.
+    public init(fields c: JSONFields, warnings: WarningSink = .standardError, extraKeys: Set<String> = []) throws {
         let file = c.file
         func fail(_ message: String) -> ModelFileError { ModelFileError(file: file, message) }
-        try ConfigKeys.check(c, known: Self.knownKeys, warnings: warnings)
+        try ConfigKeys.check(c, known: Self.knownKeys.union(extraKeys), warnings: warnings)
         vocabularySize = try c.size("vocab_size")
         hiddenSize = try c.size("hidden_size")
         layerCount = try c.size("num_hidden_layers", maximum: JSONFields.maximumCount)

@@ -20,6 +20,12 @@ public enum ModelRegistry {
             },
             generationKeys: GenerationConfigCheck.commonKeys.union(["mask_token_id"]),
             checkGeneration: { _ in }),
+        "ar_moe_mtp": Architecture(
+            build: { config, weights, warnings in
+                try ARMoEModel(config: try ARMoEConfiguration(fields: config, warnings: warnings), weights: weights)
+            },
+            generationKeys: GenerationConfigCheck.commonKeys.union(["mask_token_id"]),
+            checkGeneration: { _ in }),
         "diffusion_gemma": Architecture(
             build: { config, weights, warnings in
                 try DiffusionGemmaModel(config: try DiffusionGemmaConfiguration(fields: config, warnings: warnings), weights: weights)
