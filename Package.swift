@@ -99,5 +99,6 @@ if Context.environment["DLAB_FUZZ"] != nil {
         .executableTarget(name: "fuzz-config", dependencies: ["DiffusionEngine", "FuzzSupport"], path: ".fuzz/Config"),
         .executableTarget(name: "fuzz-tokenizer", dependencies: ["DiffusionEngine", "FuzzSupport"], path: ".fuzz/Tokenizer"),
         .executableTarget(name: "fuzz-experiment-spec", dependencies: ["Sweeps", "FuzzSupport"], path: ".fuzz/ExperimentSpec"),
+        .executableTarget(name: "fuzz-gguf", dependencies: ["DiffusionEngine", "FuzzSupport"], path: ".fuzz/GGUF"),
     ]
 }

@@ -49,6 +49,10 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// Examples run together (their forward calls served by one batched pass); `wallSeconds` is then the example's
     /// own time plus its share of each pass (pass time over the calls in it). nil in rows written before.
     public var batchSize: Int? = nil
+    /// Self-speculative drafting: per draft position, drafts proposed and accepted (`Generation.draftsProposed`,
+    /// `.draftsAccepted`); nil for samplers that do not draft.
+    public var draftsProposed: [Int]? = nil
+    public var draftsAccepted: [Int]? = nil
 
     public static let databaseTableName = "examples"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase

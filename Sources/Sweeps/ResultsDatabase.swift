@@ -86,6 +86,7 @@ public final class ResultsDatabase {
             try db.alter(table: ExampleResult.databaseTableName) { table in table.add(column: "scores", .text) }
         }
         registerRunEnvironmentMigration(&migrator)
+        registerDraftingMigration(&migrator)
         return migrator
     }
 
@@ -94,7 +95,7 @@ public final class ResultsDatabase {
         "run_key", "experiment", "model", "task", "task_version", "split", "task_seed", "example_index", "sampler",
         "sampler_parameters", "sampler_config", "step_budget", "seed", "repeat_index", "generation_length",
         "block_length", "prompt", "output", "reference", "score", "scores", "nfe", "steps_run", "tokens_per_forward",
-        "commit_steps", "git_commit", "dlab_version",
+        "commit_steps", "git_commit", "dlab_version", "drafts_proposed", "drafts_accepted",
     ]
 
     /// Writes one example in its own transaction.

@@ -24,7 +24,11 @@ extension ResultsDatabase {
             try Row.fetchAll(db, sql: """
                 SELECT COALESCE(blas_core, '?') AS core, blas_threads AS threads, batch_size AS batch, COUNT(*) AS n
                 FROM examples GROUP BY blas_core, blas_threads, batch_size ORDER BY n DESC, batch
-                """).map { ($0["core"], $0["threads"], $0["batch"], $0["n"]) }
+                """).map { row in
+                    // `decode` throws on a value of the wrong type (a damaged file), where subscripts trap.
+                    (try row.decode(String.self, forColumn: "core"), try row.decode(Int?.self, forColumn: "threads"),
+                     try row.decode(Int?.self, forColumn: "batch"), try row.decode(Int.self, forColumn: "n"))
+                }
         }
     }
 }

@@ -187,6 +187,9 @@ public struct SweepRunner {
         result.blasCore = BLASRuntime.coreName
         result.blasThreads = BLASRuntime.threads
         result.batchSize = batchSize
+        if !generation.draftsProposed.isEmpty {
+            (result.draftsProposed, result.draftsAccepted) = (generation.draftsProposed, generation.draftsAccepted)
+        }
         return result
     }
 }
