@@ -111,7 +111,6 @@ public final class ARMoEModel: Denoiser, AutoregressiveModel {
         let start = cache.count
         let total = start + t
         let qWidth = c.headCount * c.headDim
-        let kvWidth = c.keyValueHeadCount * c.headDim
         cache.reserve(total)
         let normed = UnsafeMutablePointer<Float>.allocate(capacity: t * d)  // [T, d]
         let q = UnsafeMutablePointer<Float>.allocate(capacity: t * qWidth)  // [T, H·hd]
@@ -129,29 +128,14 @@ public final class ARMoEModel: Denoiser, AutoregressiveModel {
                 for (index, layer) in blocks.enumerated() {
                     let k = cache.keys[index].row(start)  // [T, KVH·hd], written in place
                     let v = cache.values[index].row(start)
-                    RMSNorm.apply(x, rows: t, width: d, weight: layer.inputNorm.pointer, eps: c.rmsNormEps, into: normed)
-                    MatMul.linear(normed, rows: t, inner: d, weight: layer.query.pointer, outer: qWidth, into: q)
-                    MatMul.linear(normed, rows: t, inner: d, weight: layer.key.pointer, outer: kvWidth, into: k)
-                    MatMul.linear(normed, rows: t, inner: d, weight: layer.value.pointer, outer: kvWidth, into: v)
-                    addBias(layer.queryBias, to: q, rows: t)
-                    addBias(layer.keyBias, to: k, rows: t)
-                    addBias(layer.valueBias, to: v, rows: t)
-                    if let clip = c.clipQKV {
-                        for buffer in [(q, t * qWidth), (k, t * kvWidth), (v, t * kvWidth)] {
-                            for i in 0 ..< buffer.1 { buffer.0[i] = min(max(buffer.0[i], -clip), clip) }
-                        }
-                    }
-                    if let queryNorm = layer.queryNorm, let keyNorm = layer.keyNorm {
-                        RMSNorm.apply(q, rows: t * c.headCount, width: c.headDim, weight: queryNorm.pointer, eps: c.rmsNormEps, into: q)
-                        RMSNorm.apply(k, rows: t * c.keyValueHeadCount, width: c.headDim, weight: keyNorm.pointer, eps: c.rmsNormEps, into: k)
-                    }
+                    layer.projectQueryKeyValue(x, rows: t, config: c, normed: normed, q: q, k: k, v: v)
                     rotary.apply(q, length: t, heads: c.headCount, cos: cos + start * half, sin: sin + start * half)
                     rotary.apply(k, length: t, heads: c.keyValueHeadCount, cos: cos + start * half, sin: sin + start * half)
                     WindowedAttention.forward(
                         q: q, k: cache.keys[index].row(0), v: cache.values[index].row(0), shape: shape,
                         scale: 1 / Float(c.headDim).squareRoot(), keyRanges: keyRanges, scores: scores, out: attended)
                     MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: x, accumulate: true)
-                    addBias(layer.outputBias, to: x, rows: t)
+                    LLaDAMoELayer.addBias(layer.outputBias, to: x, rows: t)
                     RMSNorm.apply(x, rows: t, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: normed)
                     if let mixture = layer.mixture {
                         mixture.forward(normed, rows: t, into: attended)
@@ -180,13 +164,5 @@ public final class ARMoEModel: Denoiser, AutoregressiveModel {
             MatMul.linear(normed, rows: rows, inner: c.hiddenSize, weight: head.pointer, outer: c.vocabularySize, into: out.baseAddress!)
         }
         return Logits(rows: rows, vocabularySize: c.vocabularySize, values: values)
-    }
-
-    private func addBias(_ bias: FloatTensor?, to x: UnsafeMutablePointer<Float>, rows: Int) {
-        guard let bias else { return }
-        let width = bias.count
-        for r in 0 ..< rows {
-            for i in 0 ..< width { x[r * width + i] += bias.pointer[i] }
-        }
     }
 }

@@ -64,3 +64,45 @@ struct LLaDAMoELayer {
         }
     }
 }
+
+extension LLaDAMoELayer {
+    /// The attention inputs of this layer for rows x [T, d]: RMSNorm into `normed` [T, d], then q [T, H·hd],
+    /// k, v [T, KVH·hd] with their biases, the optional clip, and the per-head q/k RMSNorm. RoPE and attention are
+    /// the caller's: bidirectional per sequence for LLaDA-MoE, causal over a KV cache for the AR model.
+    func projectQueryKeyValue(
+        _ x: UnsafePointer<Float>, rows t: Int, config c: LLaDAMoEConfiguration, normed: UnsafeMutablePointer<Float>,
+        q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>
+    ) {
+        let d = c.hiddenSize
+        let qWidth = c.headCount * c.headDim
+        let kvWidth = c.keyValueHeadCount * c.headDim
+        RMSNorm.apply(x, rows: t, width: d, weight: inputNorm.pointer, eps: c.rmsNormEps, into: normed)
+        MatMul.linear(normed, rows: t, inner: d, weight: query.pointer, outer: qWidth, into: q)
+        MatMul.linear(normed, rows: t, inner: d, weight: key.pointer, outer: kvWidth, into: k)
+        MatMul.linear(normed, rows: t, inner: d, weight: value.pointer, outer: kvWidth, into: v)
+        Self.addBias(queryBias, to: q, rows: t)
+        Self.addBias(keyBias, to: k, rows: t)
+        Self.addBias(valueBias, to: v, rows: t)
+        if let clip = c.clipQKV {
+            for buffer in [(q, t * qWidth), (k, t * kvWidth), (v, t * kvWidth)] {
+                for i in 0 ..< buffer.1 { buffer.0[i] = min(max(buffer.0[i], -clip), clip) }
+            }
+        }
+        if let queryNorm, let keyNorm {
+            // Per-head RMSNorm: [T, H·hd] is [T·H, hd] in memory. In place is safe: each row is read before written.
+            RMSNorm.apply(q, rows: t * c.headCount, width: c.headDim, weight: queryNorm.pointer, eps: c.rmsNormEps, into: q)
+            RMSNorm.apply(k, rows: t * c.keyValueHeadCount, width: c.headDim, weight: keyNorm.pointer, eps: c.rmsNormEps, into: k)
+        }
+    }
+
+    /// x [rows, width] += bias [width] on every row.
+    static func addBias(_ bias: FloatTensor?, to x: UnsafeMutablePointer<Float>, rows: Int) {
+        guard let bias else { return }
+        let width = bias.count
+        bias.withUnsafePointer { b in
+            for r in 0 ..< rows {
+                for i in 0 ..< width { x[r * width + i] += b[i] }
+            }
+        }
+    }
+}

@@ -176,23 +176,7 @@ public final class LLaDAMoEModel: Denoiser {
         let d = c.hiddenSize
         let qWidth = c.headCount * c.headDim
         let kvWidth = c.keyValueHeadCount * c.headDim
-        RMSNorm.apply(hidden, rows: t, width: d, weight: layer.inputNorm.pointer, eps: c.rmsNormEps, into: normed)
-        MatMul.linear(normed, rows: t, inner: d, weight: layer.query.pointer, outer: qWidth, into: q)
-        MatMul.linear(normed, rows: t, inner: d, weight: layer.key.pointer, outer: kvWidth, into: k)
-        MatMul.linear(normed, rows: t, inner: d, weight: layer.value.pointer, outer: kvWidth, into: v)
-        addBias(layer.queryBias, to: q, rows: t)
-        addBias(layer.keyBias, to: k, rows: t)
-        addBias(layer.valueBias, to: v, rows: t)
-        if let clip = c.clipQKV {
-            for buffer in [(q, t * qWidth), (k, t * kvWidth), (v, t * kvWidth)] {
-                for i in 0 ..< buffer.1 { buffer.0[i] = min(max(buffer.0[i], -clip), clip) }
-            }
-        }
-        if let queryNorm = layer.queryNorm, let keyNorm = layer.keyNorm {
-            // Per-head RMSNorm: [T, H·hd] is [T·H, hd] in memory. In place is safe: each row is read before written.
-            RMSNorm.apply(q, rows: t * c.headCount, width: c.headDim, weight: queryNorm.pointer, eps: c.rmsNormEps, into: q)
-            RMSNorm.apply(k, rows: t * c.keyValueHeadCount, width: c.headDim, weight: keyNorm.pointer, eps: c.rmsNormEps, into: k)
-        }
+        layer.projectQueryKeyValue(hidden, rows: t, config: c, normed: normed, q: q, k: k, v: v)
         // Positions and attention per sequence: each starts at position 0 and sees only its own keys.
         for segment in segments {
             let (first, length) = (segment.lowerBound, segment.count)
@@ -205,18 +189,9 @@ public final class LLaDAMoEModel: Denoiser {
                               out: attended + first * qWidth)
         }
         MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: hidden, accumulate: true)
-        addBias(layer.outputBias, to: hidden, rows: t)
+        LLaDAMoELayer.addBias(layer.outputBias, to: hidden, rows: t)
     }
 
-    private func addBias(_ bias: FloatTensor?, to x: UnsafeMutablePointer<Float>, rows: Int) {
-        guard let bias else { return }
-        let width = bias.count
-        bias.withUnsafePointer { b in
-            for r in 0 ..< rows {
-                for i in 0 ..< width { x[r * width + i] += b[i] }
-            }
-        }
-    }
 }
 
 extension LLaDAMoEModel: BatchDenoiser {
