@@ -36,7 +36,8 @@ public struct Aggregate: Equatable, Sendable {
     public var examples: Int
     public var correct: Double
     public var meanNFE: Double
-    /// Canvas tokens over forward passes, over all examples of the point.
+    /// Generated tokens over forward passes, over all examples of the point (each row's tokens per forward times
+    /// its passes, so canvas after canvas and early stops count the tokens actually generated).
     public var tokensPerForward: Double
     public var msPerExample: Double
 
@@ -53,7 +54,7 @@ extension ResultsDatabase {
             let current = try CurrentTaskVersions(db)
             let rows = try Row.fetchAll(db, sql: """
                 SELECT model, task, sampler_config, step_budget, COUNT(*) AS n, SUM(score) AS correct,
-                       AVG(nfe) AS mean_nfe, SUM(generation_length) * 1.0 / MAX(SUM(nfe), 1) AS tpf,
+                       AVG(nfe) AS mean_nfe, SUM(tokens_per_forward * nfe) / MAX(SUM(nfe), 1) AS tpf,
                        AVG(wall_seconds) * 1000.0 AS ms, MIN(id) AS first
                 FROM examples WHERE \(current.condition) GROUP BY model, task, sampler_config, step_budget
                 """, arguments: current.arguments)
