@@ -21,6 +21,8 @@ public enum ExperimentFigures {
                 let chart = lineChart(points, axis: axis, title: "\(task): accuracy vs \(axis.title)", labelModels: models.count > 1)
                 files.append(try chart.write(to: folder, name: "\(task)-accuracy-vs-\(axis.rawValue)", gnuplot: gnuplot))
             }
+            let perPass = tokensPerForwardChart(points, title: "\(task): accuracy vs tokens per forward", labelModels: models.count > 1)
+            files.append(try perPass.write(to: folder, name: "\(task)-accuracy-vs-tokens-per-forward", gnuplot: gnuplot))
         }
         // Commit orders: one figure per model and task (a panel per sampler).
         for model in models {

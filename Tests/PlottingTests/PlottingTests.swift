@@ -114,13 +114,16 @@ extension PlottingTests {
         let files = try ExperimentFigures.write(from: database, to: folder.appendingPathComponent("plots"))
         #expect(files.map(\.png.lastPathComponent) == [
             "sudoku4-accuracy-vs-steps.png", "sudoku4-accuracy-vs-nfe.png", "sudoku4-accuracy-vs-time.png",
-            "sudoku4-commit-order.png",
+            "sudoku4-accuracy-vs-tokens-per-forward.png", "sudoku4-commit-order.png",
         ])
         for file in files {
             #expect(FileManager.default.fileExists(atPath: file.svg.path))
         }
         let data = try String(contentsOf: files[0].data, encoding: .utf8)
         #expect(data.contains("# a\n") && data.contains("# Pareto frontier"))
+        // Tokens per forward: 4 tokens in 4 passes (1, accuracy 80%) and in 1 pass (4, accuracy 20%).
+        let perPass = try String(contentsOf: files[3].data, encoding: .utf8)
+        #expect(perPass.contains("# a\n") && perPass.contains("\n1\t80\t") && perPass.contains("\n4\t20\t"), "\(perPass)")
     }
 
     /// A gnuplot that never exits is stopped after the time limit (its whole process group), with an error.
