@@ -49,7 +49,7 @@ public struct Projector: Sendable {
         case .diffusion(let canvas, let tokensPerForward, let commit):
             let step = roofline.cost(PassWorkload(sequences: users, tokens: canvas, context: context,
                                                   selfConditioning: spec.model.selfConditioning))
-            let commitSeconds = commit ? roofline.cost(PassWorkload(sequences: users, tokens: canvas, context: context)).seconds : 0
+            let commitSeconds = commit ? roofline.cost(PassWorkload(sequences: users, tokens: canvas, context: context, sampled: false)).seconds : 0
             let steps = Double(canvas) / tokensPerForward
             (seconds, tokens, bound, cached) = (steps * step.seconds + commitSeconds, Double(canvas), step.bound, context + canvas)
         }

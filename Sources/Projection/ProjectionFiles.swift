@@ -128,7 +128,7 @@ public enum ProjectionFiles {
     public static func hardware(_ url: URL) throws -> HardwareProfile {
         let (r, top) = try FileReader.load(url)
         let keys = try r.mapping(top, "(top level)", allowed: ["name", "source", "notes", "peak_tflops", "bandwidth_gb_s",
-                                                                "memory_gb", "pass_overhead_ms"],
+                                                                "memory_gb", "pass_overhead_ms", "host_sampling_ns_per_logit", "host_link_gb_s"],
                                  required: ["name", "source", "peak_tflops", "bandwidth_gb_s", "memory_gb"])
         let peaks = try r.mapping(keys["peak_tflops"]!, "peak_tflops", allowed: ComputeType.allCases.map(\.rawValue), required: [])
         var peak: [ComputeType: Double] = [:]
@@ -141,7 +141,9 @@ public enum ProjectionFiles {
             notes: try keys["notes"].map { try r.string($0, "notes") } ?? "", peakFLOPS: peak,
             bandwidth: try r.number(keys["bandwidth_gb_s"]!, "bandwidth_gb_s", allowZero: false) * 1e9,
             memoryBytes: try r.number(keys["memory_gb"]!, "memory_gb", allowZero: false) * 1e9,
-            passOverhead: try keys["pass_overhead_ms"].map { try r.number($0, "pass_overhead_ms") * 1e-3 } ?? 0)
+            passOverhead: try keys["pass_overhead_ms"].map { try r.number($0, "pass_overhead_ms") * 1e-3 } ?? 0,
+            hostSamplingPerLogit: try keys["host_sampling_ns_per_logit"].map { try r.number($0, "host_sampling_ns_per_logit") * 1e-9 } ?? 0,
+            hostLinkBandwidth: try keys["host_link_gb_s"].map { try r.number($0, "host_link_gb_s") * 1e9 } ?? 0)
     }
 
     /// A methods file: a list of methods, each on the given model unless it names another (`resolveModel` maps the

@@ -6,9 +6,13 @@ public struct PassWorkload: Sendable, Equatable {
     public var context: Int
     /// A denoising pass with self-conditioning adds a vocabulary-by-hidden product per position.
     public var selfConditioning: Bool
+    /// Whether the pass returns logits for its positions to be sampled (a block-diffusion commit pass only fills the
+    /// KV cache: false).
+    public var sampled: Bool
 
-    public init(sequences: Int, tokens: Int, context: Int, selfConditioning: Bool = false) {
+    public init(sequences: Int, tokens: Int, context: Int, selfConditioning: Bool = false, sampled: Bool = true) {
         (self.sequences, self.tokens, self.context, self.selfConditioning) = (sequences, tokens, context, selfConditioning)
+        self.sampled = sampled
     }
 }
 
@@ -22,10 +26,12 @@ public struct PassCost: Sendable, Equatable {
     public var computeSeconds: Double
     public var memorySeconds: Double
     public var overheadSeconds: Double
+    /// Copying the logits to a host sampler and sampling them there (0 when sampling stays on the device).
+    public var samplingSeconds: Double = 0
 
     public var bytes: Double { weightBytes + cacheBytes }
-    /// max(FLOPs / peak, bytes / bandwidth) + overhead.
-    public var seconds: Double { max(computeSeconds, memorySeconds) + overheadSeconds }
+    /// max(FLOPs / peak, bytes / bandwidth) + overhead + host sampling.
+    public var seconds: Double { max(computeSeconds, memorySeconds) + overheadSeconds + samplingSeconds }
     public var bound: Bound { computeSeconds > memorySeconds ? .compute : .memory }
 }
 
@@ -45,7 +51,7 @@ public struct Roofline: Sendable {
     /// FLOPs: 2 × active parameters × positions, plus attention (QKᵀ and PV, 2 × 2 × heads × head_dim per query and
     /// attended key; every query is counted as seeing the whole context and all new positions, capped by the window),
     /// plus the self-conditioning product. Bytes: the weights the pass touches at the precision's width, plus every
-    /// sequence's cached keys and values.
+    /// sequence's cached keys and values. Host sampling: see `HardwareProfile.hostSamplingSeconds`.
     public func cost(_ work: PassWorkload) -> PassCost {
         let positions = Double(work.sequences * work.tokens)
         var flops = 2 * model.activeParametersPerToken * positions
@@ -56,19 +62,24 @@ public struct Roofline: Sendable {
         if work.selfConditioning { flops += 2 * model.vocabularyMatrix * positions }
         let weightBytes = model.parametersTouched(tokens: work.sequences * work.tokens) * precision.bytesPerWeight
         let cacheBytes = Double(work.sequences) * model.cacheElements(tokens: work.context) * precision.cacheBytesPerElement
+        let sampling = work.sampled
+            ? hardware.hostSamplingSeconds(positions: work.sequences * work.tokens, vocabulary: model.vocabularySize) : 0
         return PassCost(flops: flops, weightBytes: weightBytes, cacheBytes: cacheBytes, computeSeconds: flops / peak,
-                        memorySeconds: (weightBytes + cacheBytes) / hardware.bandwidth, overheadSeconds: hardware.passOverhead)
+                        memorySeconds: (weightBytes + cacheBytes) / hardware.bandwidth, overheadSeconds: hardware.passOverhead,
+                        samplingSeconds: sampling)
     }
 
     /// A pass of a dense drafter with `parameters` weights in `layers` layers over `positions` positions (an MTP
     /// module or a small draft model; its attention and cache are small beside its weights and are left out). The
     /// per-pass overhead is counted per layer run (kernel launches scale with layers): layers / model layers of it.
+    /// Each drafted position is sampled like any other (on the host where the runtime samples there).
     public func draftCost(parameters: Double, layers: Int, positions: Int) -> PassCost {
         let flops = 2 * parameters * Double(positions)
         let bytes = parameters * precision.bytesPerWeight
         return PassCost(flops: flops, weightBytes: bytes, cacheBytes: 0, computeSeconds: flops / peak,
                         memorySeconds: bytes / hardware.bandwidth,
-                        overheadSeconds: hardware.passOverhead * Double(layers) / Double(max(model.layerCount, 1)))
+                        overheadSeconds: hardware.passOverhead * Double(layers) / Double(max(model.layerCount, 1)),
+                        samplingSeconds: hardware.hostSamplingSeconds(positions: positions, vocabulary: model.vocabularySize))
     }
 
     /// Bytes resident for `users` sequences of `tokens` positions: all weights plus their KV caches.

@@ -57,6 +57,11 @@ struct BenchCommand: ParsableCommand {
                 for length in [64, 256, 1024] where 64 + length <= gemma.config.maxPositions {
                     try timeDecoder(gemma, name: name, canvas: length)
                 }
+            } else if let autoregressive = folder.denoiser as? ARMoEModel {
+                // An AR step decodes 1 token after the cached prompt; an MTP verify pass 1 + k (k = 1 ... 4).
+                for length in 1 ... 5 where 64 + length <= autoregressive.config.base.maxPositions {
+                    try timeDecode(autoregressive, name: name, tokens: length)
+                }
             } else {
                 throw ValidationError("bench: \(folder.modelType) models are not benchmarked yet")
             }
@@ -87,6 +92,23 @@ struct BenchCommand: ParsableCommand {
         let label = "\(name) (decoder, 64-token prompt cached)"
         print(label.padding(toLength: max(label.count, 30), withPad: " ", startingAt: 0)
             + String(format: " %6d %12.2f %10.0f", length, seconds * 1e3, Double(length) / seconds) + "        –         –")
+    }
+
+    /// Decode passes of an autoregressive model: `length` new tokens after a 64-token prompt in its KV cache (the
+    /// cache is cut back to the prompt after each pass, so every pass sees the same context).
+    private func timeDecode(_ model: ARMoEModel, name: String, tokens length: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(length))
+        let vocabulary = model.vocabularySize
+        let prompt = (0 ..< 64).map { _ in 3 + generator.nextInt(below: vocabulary - 3) }
+        let tokens = (0 ..< length).map { _ in 3 + generator.nextInt(below: vocabulary - 3) }
+        _ = try model.prefill(prompt)
+        let seconds = try Stopwatch.median(repeats: repeats) {
+            _ = try model.decode(tokens)
+            try model.truncate(to: prompt.count)
+        }
+        let label = "\(name) (decode, 64 tokens cached)"
+        print(label.padding(toLength: max(label.count, 30), withPad: " ", startingAt: 0)
+            + String(format: " %6d %12.3f %10.0f", length, seconds * 1e3, Double(length) / seconds) + "        –         –")
     }
 
     private func time(_ model: LLaDAMoEModel, name: String, tokens length: Int, peak: Double) throws {

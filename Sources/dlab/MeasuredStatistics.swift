@@ -3,7 +3,8 @@ import Projection
 import Sweeps
 
 /// Fills a projection method's statistics from a results database: the tokens per forward pass that a sampler
-/// configuration measured (generated tokens over NFE, across every example of the chosen point).
+/// configuration measured (generated tokens over NFE, across every example of the chosen point), and for
+/// self-speculative decoding (`ar_mtp`) its acceptance per draft position.
 enum MeasuredStatistics {
     static func read(_ source: MeasuredSource) throws -> MethodStatistics {
         guard FileManager.default.fileExists(atPath: source.database) else {
@@ -23,6 +24,10 @@ enum MeasuredStatistics {
                 + (shown.isEmpty ? "" : " (e.g. \(shown))"))
         }
         guard point.tokensPerForward > 0 else { throw ProjectionError("the matching point has no forward passes recorded") }
-        return MethodStatistics(nfePerToken: 1 / point.tokensPerForward, tokensPerForward: point.tokensPerForward)
+        let rows = try ResultsDatabase(URL(fileURLWithPath: source.database))
+            .results(task: point.task, samplerConfig: point.samplerConfig, stepBudget: point.stepBudget)
+            .filter { $0.model == point.model }
+        return MethodStatistics(nfePerToken: 1 / point.tokensPerForward, tokensPerForward: point.tokensPerForward,
+                                acceptancePerPosition: DraftAcceptance.reach(rows))
     }
 }

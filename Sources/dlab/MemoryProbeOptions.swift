@@ -2,10 +2,10 @@ import ArgumentParser
 import DiffusionEngine
 import Foundation
 
-/// `dlab bench --memory`: the STREAM-like bandwidth probe at one thread and at all cores, and optionally a hardware
+/// `dlab bench --memory`: the STREAM-like bandwidth probe at one thread and at all cores, the host sampling probe, and optionally a hardware
 /// profile of this machine for `dlab project` (measured bandwidth and sgemm peak instead of spec-sheet numbers).
 struct MemoryProbeOptions: ParsableArguments {
-    @Flag(help: "Measure memory bandwidth (copy and triad, one thread and all cores).")
+    @Flag(help: "Measure memory bandwidth (copy and triad, one thread and all cores) and host sampling cost per logit.")
     var memory = false
 
     @Option(help: "With --memory: write a hardware profile YAML of this machine to this path.")
@@ -29,6 +29,9 @@ struct MemoryProbeOptions: ParsableArguments {
             print(String(format: "memory bandwidth (%d thread(s), 3 × 128 MiB, median of 7): copy %.1f GB/s, triad %.1f GB/s",
                          threads, result.copy / 1e9, result.triad / 1e9))
         }
+        let sampling = HostSamplingProbe.measure()
+        print(String(format: "host sampling (candidates, softmax, entropy, one draw over 262,144 logits; median of 5): %.2f ns per logit",
+                     sampling * 1e9))
         guard let path = writeProfile, let all = results.first(where: { $0.threads == profileThreads }) else { return }
         MatMul.setThreads(profileThreads)
         let peak = Stopwatch.sgemmPeak()
@@ -48,6 +51,8 @@ struct MemoryProbeOptions: ParsableArguments {
             bandwidth_gb_s: \(String(format: "%.2f", all.triad / 1e9))
             memory_gb: \(String(format: "%.1f", memoryBytes / 1e9))
             pass_overhead_ms: 0
+            # dlab's samplers run on this CPU: each sampled position costs vocabulary × this (HostSamplingProbe).
+            host_sampling_ns_per_logit: \(String(format: "%.2f", sampling * 1e9))
 
             """
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {

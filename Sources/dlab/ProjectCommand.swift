@@ -39,6 +39,9 @@ struct ProjectCommand: ParsableCommand {
     @Option(help: "Per-pass overhead in ms, replacing the hardware profile's (drafter passes pay their share by layers).")
     var passOverheadMs: Double?
 
+    @Option(help: "Host sampling in ns per vocabulary entry of each sampled position, replacing the profile's (0: sampling on the device).")
+    var hostSamplingNsPerLogit: Double?
+
     @Option(help: "Folder for the figures (.gp, .dat, .png, .svg).")
     var output: String = "plots/projection"
 
@@ -54,6 +57,12 @@ struct ProjectCommand: ParsableCommand {
             if let passOverheadMs {
                 guard passOverheadMs >= 0, passOverheadMs.isFinite else { throw ValidationError("--pass-overhead-ms must be ≥ 0") }
                 profile.passOverhead = passOverheadMs / 1e3
+            }
+            if let hostSamplingNsPerLogit {
+                guard hostSamplingNsPerLogit >= 0, hostSamplingNsPerLogit.isFinite else {
+                    throw ValidationError("--host-sampling-ns-per-logit must be ≥ 0")
+                }
+                profile.hostSamplingPerLogit = hostSamplingNsPerLogit * 1e-9
             }
             let specs = try ProjectionFiles.methods(
                 try Self.resolve(methods, kind: "methods"), defaultModel: shape,
@@ -91,7 +100,8 @@ struct ProjectCommand: ParsableCommand {
         let curves = try specs.map { try projector.curve($0, users: 1 ... maxUsers) }
         let computeType = try profile.peak(for: precision).type.rawValue
         print("# \(shape.name) on \(profile.name), \(precision.name) weights (\(computeType) peak), context \(context), "
-            + String(format: "per-pass overhead %.2f ms", profile.passOverhead * 1e3))
+            + String(format: "per-pass overhead %.2f ms", profile.passOverhead * 1e3)
+            + (profile.hostSamplingPerLogit > 0 ? String(format: ", host sampling %.2f ns per logit", profile.hostSamplingPerLogit * 1e9) : ""))
         for spec in specs {
             let method = spec.method
             let detail: String
@@ -135,6 +145,7 @@ struct ProjectCommand: ParsableCommand {
             markers: markers)
         var name = [Self.slug(shape.name), Self.slug(profile.name), precision.name].joined(separator: "-")
         if profile.passOverhead > 0 { name += String(format: "-overhead-%gms", profile.passOverhead * 1e3) }
+        if profile.hostSamplingPerLogit > 0 { name += String(format: "-host-sampling-%gns", profile.hostSamplingPerLogit * 1e9) }
         let files = try chart.write(to: URL(fileURLWithPath: output), name: name)
         print("# figure: \(files.png.path)")
     }
@@ -142,9 +153,9 @@ struct ProjectCommand: ParsableCommand {
     private func printStep(shape: ModelShape, profile: HardwareProfile, precision: Precision, canvas: Int) throws {
         let roofline = try Roofline(model: shape, hardware: profile, precision: precision)
         let cost = roofline.cost(PassWorkload(sequences: 1, tokens: canvas, context: context, selfConditioning: shape.selfConditioning))
-        print(String(format: "# one pass over %d positions, 1 user: %.3f ms (%.3g GFLOP → %.3f ms, %.3g GB → %.3f ms, overhead %.3f ms; %@-bound)",
+        print(String(format: "# one pass over %d positions, 1 user: %.3f ms (%.3g GFLOP → %.3f ms, %.3g GB → %.3f ms, overhead %.3f ms, host sampling %.3f ms; %@-bound)",
                      canvas, cost.seconds * 1e3, cost.flops / 1e9, cost.computeSeconds * 1e3, cost.bytes / 1e9,
-                     cost.memorySeconds * 1e3, cost.overheadSeconds * 1e3, cost.bound.rawValue))
+                     cost.memorySeconds * 1e3, cost.overheadSeconds * 1e3, cost.samplingSeconds * 1e3, cost.bound.rawValue))
     }
 
     /// Users 1, 2, 4, … plus the largest: the rows of the table.

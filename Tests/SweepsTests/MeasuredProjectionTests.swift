@@ -54,4 +54,32 @@ import Testing
         #expect(ambiguous.status != 0)
         #expect(ambiguous.output.contains("methods[0].measured") && ambiguous.output.contains("2 points"), "\(ambiguous.output)")
     }
+
+    @Test func mtpAcceptanceComesFromTheDatabase() throws {
+        let database = scratchURL("results.sqlite")
+        defer { try? FileManager.default.removeItem(at: database.deletingLastPathComponent()) }
+        let results = try ResultsDatabase(database)
+        // Two examples of "mtp": position 1 accepted 3 of 4 and 1 of 4 (4 of 8), position 2 1 of 2 and 2 of 2 (3 of 4,
+        // capped at position 1's 0.5); position 3 drafted 0 times in one and 4 in the other, 1 accepted (0.25).
+        var first = sampleResult(index: 0, config: "mtp", steps: 8, nfe: 4)
+        (first.draftsProposed, first.draftsAccepted) = ([4, 2, 0], [3, 1, 0])
+        var second = sampleResult(index: 1, config: "mtp", steps: 8, nfe: 4)
+        (second.draftsProposed, second.draftsAccepted) = ([4, 2, 4], [1, 2, 1])
+        #expect(try results.insert(first))
+        #expect(try results.insert(second))
+        #expect(DraftAcceptance.reach(try results.results(task: "addition", samplerConfig: "mtp", stepBudget: 8)) == [0.5, 0.5, 0.25])
+        let methods = database.deletingLastPathComponent().appendingPathComponent("methods.yaml")
+        try """
+            methods:
+              - name: measured MTP
+                kind: ar_mtp
+                drafter_parameters: 1.0e6
+                measured: {database: \(database.path), sampler: mtp}
+            """.write(to: methods, atomically: true, encoding: .utf8)
+        let run = try dlab(["project", "--model", Self.projection.appendingPathComponent("models/tiny-llada-moe.yaml").path,
+                            "--hardware", Self.projection.appendingPathComponent("hardware/h200.yaml").path,
+                            "--methods", methods.path, "--no-plot", "--max-users", "2"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("3 drafts, 2.25 tokens per verify pass"), "\(run.output)")
+    }
 }
