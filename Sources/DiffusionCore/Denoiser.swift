@@ -31,6 +31,11 @@ extension Denoiser {
 public final class CountingDenoiser: Denoiser {
     public let base: any Denoiser
     public private(set) var forwardPasses = 0
+    /// Positions run through the model, summed over the passes of `logits` and of block caches (a cached pass runs
+    /// only its `computedPositions`): the cost beside the NFE.
+    public private(set) var positionsComputed = 0
+    /// The cache mode of the last block started through `beginBlock`, or `.none` if no block was cached.
+    public private(set) var cacheMode = CacheMode.none
 
     public init(_ base: any Denoiser) {
         self.base = base
@@ -42,6 +47,7 @@ public final class CountingDenoiser: Denoiser {
 
     public func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
         forwardPasses += 1
+        positionsComputed += prefix.count + canvas.count
         return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
     }
 
@@ -50,7 +56,22 @@ public final class CountingDenoiser: Denoiser {
     }
 
     public func resetCount() {
-        forwardPasses = 0
+        (forwardPasses, positionsComputed, cacheMode) = (0, 0, .none)
+    }
+}
+
+extension CountingDenoiser: BlockCachingDenoiser {
+    /// Counts the refresh pass and every cached pass of the block (1 NFE each); fails naming the model if it cannot cache.
+    public func beginBlock(prefix: [TokenID], canvas: [TokenID], block: Range<Int>, mode: CacheMode) throws
+        -> (logits: Logits, cache: any BlockCache) {
+        forwardPasses += 1
+        positionsComputed += prefix.count + canvas.count
+        cacheMode = mode
+        let started = try beginCachedBlock(on: base, prefix: prefix, canvas: canvas, block: block, mode: mode)
+        return (started.logits, CountedBlockCache(started.cache) { [unowned self] positions in
+            forwardPasses += 1
+            positionsComputed += positions
+        })
     }
 }
 

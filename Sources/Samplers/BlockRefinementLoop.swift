@@ -16,6 +16,8 @@ import DiffusionCore
 /// - mask and pad are never proposed (their logits are −inf), as in the rest of the catalogue;
 /// - proposals with `temperature` > 0 are inverse-CDF draws (one uniform per proposed position, in position order),
 ///   where the reference calls `torch.multinomial`; probabilities are Float64.
+/// - with `cache`, a block's first pass fills a KV cache and its later passes run through it (Fast-dLLM, see
+///   `CachedBlockPasses`).
 /// Draws: per pass, one uniform per proposed position (masked ones, and with editing the filled ones) when τ > 0.
 public struct BlockRefinementLoop: Sendable {
     public struct Editing: Sendable {
@@ -36,11 +38,13 @@ public struct BlockRefinementLoop: Sendable {
     public let stopAtEOS: Bool
     /// The sampler's registry name, for error messages.
     public let sampler: String
+    /// Keys and values kept across a block's passes (see `CachedBlockPasses`).
+    public let cache: CacheMode
 
     public init(blockLength: Int, threshold: Double, editing: Editing?, temperature: Double, stopAtEOS: Bool,
-                sampler: String) {
+                sampler: String, cache: CacheMode = .none) {
         (self.blockLength, self.threshold, self.editing) = (blockLength, threshold, editing)
-        (self.temperature, self.stopAtEOS, self.sampler) = (temperature, stopAtEOS, sampler)
+        (self.temperature, self.stopAtEOS, self.sampler, self.cache) = (temperature, stopAtEOS, sampler, cache)
     }
 
     /// Canvas ranges of the blocks: boundaries at multiples of `blockLength` counted from the first prompt token.
@@ -75,8 +79,10 @@ public struct BlockRefinementLoop: Sendable {
         var commitStep = [Int](repeating: -1, count: length)
         var row = [Double](repeating: 0, count: vocabulary)
         var (passes, step) = (0, 0)
+        var passesOfBlock = CachedBlockPasses(mode: cache)
         blocks: for block in Self.blocks(promptLength: prompt.count, length: length, blockLength: blockLength) {
             var postSteps = 0
+            passesOfBlock.startBlock()
             while true {
                 let masksLeft = block.contains { masked[$0] }
                 if !masksLeft {
@@ -84,14 +90,11 @@ public struct BlockRefinementLoop: Sendable {
                     postSteps += 1
                     if postSteps > editing.maxPostSteps { break }
                 }
-                let logits = try denoiser.logits(prefix: prompt, canvas: tokens, conditioning: nil)
+                let (logits, firstRow) = try passesOfBlock.logits(prefix: prompt, canvas: tokens, block: block, denoiser: denoiser)
                 passes += 1
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions of a \(vocabulary)-token vocabulary")
-                }
                 var proposals: [(position: Int, pick: RowPick)] = []
                 for position in block where masked[position] || editing != nil {
-                    logits.withRow(position) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }
+                    logits.withRow(position - firstRow) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }
                     for id in suppressed { row[id] = -.infinity }
                     proposals.append((position, row.withUnsafeMutableBufferPointer { pick.pick($0, rng: &rng) }))
                 }

@@ -50,7 +50,7 @@ final class GuardedDenoiser: Denoiser {
         base.autoregressive.map { model in CountedAutoregressiveModel(model) { [unowned self] in try countAutoregressivePass() } }
     }
 
-    private func countAutoregressivePass() throws {
+    func countAutoregressivePass() throws {
         forwardPasses += 1
         guard forwardPasses <= maxPasses else {
             throw SamplerError.misbehaved(sampler: sampler, "exceeded its budget of \(maxPasses) forward passes")

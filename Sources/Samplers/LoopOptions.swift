@@ -16,22 +16,28 @@ public struct LoopOptions: SamplerConfig, Equatable {
     public var suppressEOS: Bool?
     /// Once an EOS is committed and everything before it is committed, fill the rest with EOS and stop.
     public var stopAtEOS: Bool?
+    /// Keys and values kept across a block's steps: "none", "prefix" or "dual" (Fast-dLLM, see `CacheMode`).
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
         case blockLength = "block_length", cfgScale = "cfg_scale", shiftLogits = "shift_logits"
-        case suppressEOS = "suppress_eos", stopAtEOS = "stop_at_eos"
+        case suppressEOS = "suppress_eos", stopAtEOS = "stop_at_eos", cache
     }
 
     public init() {}
 
     public init(blockLength: Int? = nil, cfgScale: Double? = nil, shiftLogits: Bool? = nil, suppressEOS: Bool? = nil,
-                stopAtEOS: Bool? = nil) {
+                stopAtEOS: Bool? = nil, cache: CacheMode? = nil) {
         self.blockLength = blockLength
         self.cfgScale = cfgScale
         self.shiftLogits = shiftLogits
         self.suppressEOS = suppressEOS
         self.stopAtEOS = stopAtEOS
+        self.cache = cache?.rawValue
     }
+
+    /// The `cache` option as a mode (none when absent or not a mode; `validate` rejects the latter).
+    public var cacheMode: CacheMode { cache.flatMap(CacheMode.init(rawValue:)) ?? .none }
 
     public static let parameters = [
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
@@ -39,11 +45,28 @@ public struct LoopOptions: SamplerConfig, Equatable {
         SamplerParameter("shift_logits", "false", "take position i's logits from i-1 (AR-initialised models, Dream)"),
         SamplerParameter("suppress_eos", "false", "never propose EOS/EoT tokens"),
         SamplerParameter("stop_at_eos", "false", "stop once an EOS is committed after a complete prefix; fill the rest with EOS"),
+        cacheParameter,
     ]
+
+    /// The `cache` key, shared with block samplers that do not take the other loop options.
+    public static let cacheParameter = SamplerParameter(
+        "cache", "none", "keys/values kept across a block's steps (Fast-dLLM): none, prefix (prompt + earlier blocks), dual (also the masked suffix)")
 
     public func validate() throws {
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
         if let cfgScale { try requireParameter(cfgScale >= 0 && cfgScale.isFinite, "cfg_scale", cfgScale, "must be ≥ 0") }
+        try Self.validateCache(cache)
+        if cacheMode != .none {
+            try requireParameter((cfgScale ?? 0) == 0, "cache", cache ?? "", "does not combine with cfg_scale > 0 (the unconditional pass would need its own cache)")
+            try requireParameter(shiftLogits != true, "cache", cache ?? "", "does not combine with shift_logits (the shifted rows start before the block)")
+        }
+    }
+
+    /// A `cache` value must name a `CacheMode`.
+    public static func validateCache(_ cache: String?) throws {
+        guard let cache else { return }
+        try requireParameter(CacheMode(rawValue: cache) != nil, "cache", cache,
+                             "must be one of \(CacheMode.allCases.map(\.rawValue).joined(separator: ", "))")
     }
 }
 

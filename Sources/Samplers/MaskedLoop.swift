@@ -8,7 +8,9 @@ import DiffusionCore
 /// - mask and pad are never proposed (their logits are −inf before the pick, as SGLang and llama.cpp do);
 /// - a step that commits nothing leaves the canvas unchanged, so the next step reuses its logits instead of
 ///   running the same forward pass again (MDLM's `ddpm_cache`): same trajectory, fewer forward passes;
-/// - a block stops once it has no masks (no forward passes that cannot commit).
+/// - a block stops once it has no masks (no forward passes that cannot commit);
+/// - with the `cache` option, a block's first pass fills a KV cache and its later passes run through it (Fast-dLLM's
+///   prefix and dual caches, see `CachedBlockPasses`): fewer positions per pass, logits approximate.
 public struct MaskedLoop: Sendable {
     public let options: LoopOptions
     /// The sampler's registry name, for error messages.
@@ -51,30 +53,41 @@ public struct MaskedLoop: Sendable {
         let guidance = Float(options.cfgScale ?? LoopOptions.defaultCfgScale)
         var canvas = Canvas(length: length, mask: mask)
         var row = [Double](repeating: 0, count: vocabulary)
-        var cached: (canvas: [TokenID], conditional: Logits, unconditional: Logits?)?
+        // The last pass's logits (rows from canvas position `firstRow`: a cached pass returns the block's rows only).
+        var cached: (canvas: [TokenID], conditional: Logits, unconditional: Logits?, firstRow: Int)?
+        var passesOfBlock = CachedBlockPasses(mode: options.cacheMode)
         var (stepIndex, passes, stopped) = (0, 0, false)
         for b in 0 ..< blocks where !stopped {
             let range = b * block ..< (b + 1) * block
             let maskedAtStart = canvas.maskedPositions(in: range).count
             let blockSteps = rule.steps(budget: steps / blocks, masked: maskedAtStart)
+            passesOfBlock.startBlock()
+            if passesOfBlock.mode != .none { cached = nil }  // a cached pass's rows belong to its block
             for j in 0 ..< blockSteps {
                 let positions = canvas.maskedPositions(in: range)
                 if positions.isEmpty { break }
                 if cached?.canvas != canvas.tokens {
-                    let conditional = try forward(prompt, canvas.tokens, denoiser)
-                    let unconditional = guidance > 0
-                        ? try forward([TokenID](repeating: mask, count: prompt.count), canvas.tokens, denoiser) : nil
-                    passes += guidance > 0 ? 2 : 1
-                    cached = (canvas.tokens, conditional, unconditional)
+                    if passesOfBlock.mode == .none {
+                        let conditional = try forward(prompt, canvas.tokens, denoiser)
+                        let unconditional = guidance > 0
+                            ? try forward([TokenID](repeating: mask, count: prompt.count), canvas.tokens, denoiser) : nil
+                        passes += guidance > 0 ? 2 : 1
+                        cached = (canvas.tokens, conditional, unconditional, 0)
+                    } else {
+                        // `LoopOptions.validate` keeps guidance and shifted logits away from cached passes.
+                        let pass = try passesOfBlock.logits(prefix: prompt, canvas: canvas.tokens, block: range, denoiser: denoiser)
+                        passes += 1
+                        cached = (canvas.tokens, pass.logits, nil, pass.firstRow)
+                    }
                 }
-                let (conditional, unconditional) = (cached!.conditional, cached!.unconditional)
+                let (conditional, unconditional, firstRow) = (cached!.conditional, cached!.unconditional, cached!.firstRow)
                 var candidates: [Candidate] = []
                 candidates.reserveCapacity(positions.count)
                 for position in positions {
                     row.withUnsafeMutableBufferPointer { buffer in
-                        conditional.withRow(position) { c in
+                        conditional.withRow(position - firstRow) { c in
                             if let unconditional {
-                                unconditional.withRow(position) { u in
+                                unconditional.withRow(position - firstRow) { u in
                                     for v in 0 ..< vocabulary { buffer[v] = Double(u[v] + (guidance + 1) * (c[v] - u[v])) }
                                 }
                             } else {

@@ -53,6 +53,11 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// `.draftsAccepted`); nil for samplers that do not draft.
     public var draftsProposed: [Int]? = nil
     public var draftsAccepted: [Int]? = nil
+    /// The masked-diffusion block cache the passes used ("none", "prefix", "dual"; `CountingDenoiser.cacheMode`) and
+    /// the positions they ran through the model (`positionsComputed`; nil when no diffusion pass ran, as for AR
+    /// samplers). nil in rows written before they were recorded.
+    public var cacheMode: String? = nil
+    public var positionsComputed: Int? = nil
 
     public static let databaseTableName = "examples"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase

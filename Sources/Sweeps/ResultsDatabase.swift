@@ -87,6 +87,7 @@ public final class ResultsDatabase {
         }
         registerRunEnvironmentMigration(&migrator)
         registerDraftingMigration(&migrator)
+        registerCacheMigration(&migrator)
         return migrator
     }
 
@@ -95,7 +96,7 @@ public final class ResultsDatabase {
         "run_key", "experiment", "model", "task", "task_version", "split", "task_seed", "example_index", "sampler",
         "sampler_parameters", "sampler_config", "step_budget", "seed", "repeat_index", "generation_length",
         "block_length", "prompt", "output", "reference", "score", "scores", "nfe", "steps_run", "tokens_per_forward",
-        "commit_steps", "git_commit", "dlab_version", "drafts_proposed", "drafts_accepted",
+        "commit_steps", "git_commit", "dlab_version", "drafts_proposed", "drafts_accepted", "cache_mode", "positions_computed",
     ]
 
     /// Writes one example in its own transaction.

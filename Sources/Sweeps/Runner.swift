@@ -47,7 +47,8 @@ public struct SweepRunner {
     /// example past it stops the sweep with an `ExampleTimeout` (rows already written stay; rerun with a larger limit).
     public var exampleTimeout: Double?
     /// Examples run together, their forward calls served by one batched pass (nil: chosen from the canvas length,
-    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch run one at a time.
+    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch, and samplers with a block
+    /// cache (`cache: prefix|dual`), run one at a time.
     public var batchSize: Int? = nil
 
     public init(spec: ExperimentSpec, database: ResultsDatabase) {
@@ -119,7 +120,8 @@ public struct SweepRunner {
                 .filter { !done.contains(ExampleKey(runKey: key, exampleIndex: $0.0, repeatIndex: $0.1)) }
             let pendingCount = run.exampleCount - (doneCounts[key] ?? 0)
             let batch = min(batchSize ?? BatchSize.default(canvas: run.generationLength), pendingCount)
-            if batch > 1, let model = folder.denoiser as? any BatchDenoiser {
+            // A batched pass serves full passes only: runs with a block cache run one example at a time.
+            if batch > 1, !run.sampler.usesBlockCache, let model = folder.denoiser as? any BatchDenoiser {
                 try runBatched(run, examples: examples, batch: batch, model: model, folder: folder, tokenizer: tokenizer,
                                record: record)
                 continue
@@ -187,6 +189,8 @@ public struct SweepRunner {
         result.blasCore = BLASRuntime.coreName
         result.blasThreads = BLASRuntime.threads
         result.batchSize = batchSize
+        result.cacheMode = counter.cacheMode.rawValue
+        result.positionsComputed = counter.positionsComputed > 0 ? counter.positionsComputed : nil
         if !generation.draftsProposed.isEmpty {
             (result.draftsProposed, result.draftsAccepted) = (generation.draftsProposed, generation.draftsAccepted)
         }

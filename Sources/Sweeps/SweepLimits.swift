@@ -53,7 +53,7 @@ final class DeadlineDenoiser: Denoiser {
     let base: any Denoiser
     let seconds: Double
     let deadline: ContinuousClock.Instant
-    private var passes = 0
+    fileprivate(set) var passes = 0
 
     init(_ base: any Denoiser, seconds: Double) {
         self.base = base
@@ -82,4 +82,18 @@ func saturatingSum(_ a: Int, _ b: Int) -> Int {
 func saturatingProduct(_ a: Int, _ b: Int) -> Int {
     let (value, overflow) = a.multipliedReportingOverflow(by: b)
     return overflow ? Int.max : value
+}
+
+extension DeadlineDenoiser: BlockCachingDenoiser {
+    /// The refresh pass and every cached pass of a block are refused past the deadline, like `logits`.
+    func beginBlock(prefix: [TokenID], canvas: [TokenID], block: Range<Int>, mode: CacheMode) throws
+        -> (logits: Logits, cache: any BlockCache) {
+        guard ContinuousClock.now < deadline else { throw ExampleTimeout(seconds: seconds, forwardPasses: passes) }
+        passes += 1
+        let started = try beginCachedBlock(on: base, prefix: prefix, canvas: canvas, block: block, mode: mode)
+        return (started.logits, CountedBlockCache(started.cache) { [unowned self] _ in
+            guard ContinuousClock.now < deadline else { throw ExampleTimeout(seconds: seconds, forwardPasses: passes) }
+            passes += 1
+        })
+    }
 }

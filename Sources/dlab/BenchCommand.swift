@@ -30,6 +30,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Skip the random-weight reference configurations.")
     var skipReference = false
 
+    @Flag(help: "Also time denoising steps with Fast-dLLM's prefix and dual KV caches against uncached steps (reference-256x4, and --model if LLaDA-MoE).")
+    var caches = false
+
     @OptionGroup var memoryProbe: MemoryProbeOptions
 
     @Option(help: "Time only this reference configuration (reference-256x4, moe-100m, llada-moe-7b-a1b-1layer).")
@@ -64,6 +67,17 @@ struct BenchCommand: ParsableCommand {
                 }
             } else {
                 throw ValidationError("bench: \(folder.modelType) models are not benchmarked yet")
+            }
+        }
+        if caches {
+            print("# block caches (Fast-dLLM), \(threads) thread(s), \(BLASRuntime.coreName) kernels")
+            let bench = CacheBench(repeats: repeats)
+            if let model, let llada = try ModelFolder(URL(fileURLWithPath: model), requireTokenizer: false).denoiser as? LLaDAMoEModel {
+                try bench.time(llada, name: URL(fileURLWithPath: model).lastPathComponent)
+            }
+            if !skipReference, let entry = BenchmarkConfigurations.all.first(where: { $0.name == "reference-256x4" }) {
+                let config = try LLaDAMoEConfiguration(fields: try JSONFields(entry.config, file: entry.name))
+                try bench.time(try LLaDAMoEModel(config: config, weights: RandomWeights(seed: 1)), name: entry.name)
             }
         }
         guard !skipReference else { return }

@@ -125,7 +125,9 @@ struct SampleCommand: ParsableCommand {
             }
             let examples = Array(index ..< index + count)
             let batch = min(self.batch ?? BatchSize.default(canvas: length), count)
-            if batch > 1, !visual, let model = folder.denoiser as? any BatchDenoiser {
+            // A batched pass serves full passes only: with a block cache, examples run one at a time.
+            let cached = parameters.contains { $0.hasPrefix("cache=") && $0 != "cache=none" }
+            if batch > 1, !visual, !cached, let model = folder.denoiser as? any BatchDenoiser {
                 try BatchedExamples.run(examples, batch: batch, model: model, work: { i, slot in try one(i, slot) }, record: add)
             } else {
                 for i in examples { add(try one(i, nil)) }

@@ -55,7 +55,7 @@ final class FavouriteDenoiser: Denoiser {
     @Test func badNamesKeysAndValuesAreClearErrors() {
         #expect(throws: SamplerError.unknownSampler(name: "fast", known: registry.names)) { try registry.entry(named: "fast") }
         // Parameter errors carry the sampler, the key and the value as data.
-        #expect(throws: ParameterError(sampler: "fast_dllm_threshold", key: "treshold", value: "0.9", problem: "is not a parameter of this sampler (known: temperature, threshold, block_length, cfg_scale, shift_logits, suppress_eos, stop_at_eos)")) {
+        #expect(throws: ParameterError(sampler: "fast_dllm_threshold", key: "treshold", value: "0.9", problem: "is not a parameter of this sampler (known: temperature, threshold, block_length, cfg_scale, shift_logits, suppress_eos, stop_at_eos, cache)")) {
             try registry.sampler(named: "fast_dllm_threshold", parameters: ["treshold": .double(0.9)])
         }
         #expect(throws: ParameterError(sampler: "fast_dllm_threshold", key: "threshold", value: "high", problem: "must be a number")) {

@@ -19,9 +19,10 @@ public struct LLaDA2ThresholdParameters: SamplerConfig, Equatable {
     public var blockLength: Int?
     public var temperature: Double?
     public var stopAtEOS: Bool?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
-        case threshold, blockLength = "block_length", temperature, stopAtEOS = "stop_at_eos"
+        case threshold, blockLength = "block_length", temperature, stopAtEOS = "stop_at_eos", cache
     }
 
     public init() {}
@@ -31,10 +32,11 @@ public struct LLaDA2ThresholdParameters: SamplerConfig, Equatable {
         SamplerParameter("block_length", "\(defaultBlockLength)", "block length; blocks are aligned to absolute positions, prompt included"),
         SamplerParameter("temperature", "\(defaultTemperature)", "sampling temperature of the proposals (0 = argmax)"),
         SamplerParameter("stop_at_eos", "false", "stop once an EOS is committed after a complete prefix; fill the rest with EOS"),
+        LoopOptions.cacheParameter,
     ]
 
     public func validate() throws {
-        try validateBlockDecoding(threshold: threshold, blockLength: blockLength, temperature: temperature)
+        try validateBlockDecoding(threshold: threshold, blockLength: blockLength, temperature: temperature, cache: cache)
     }
 }
 
@@ -52,10 +54,11 @@ public struct LLaDA21Parameters: SamplerConfig, Equatable {
     public var blockLength: Int?
     public var temperature: Double?
     public var stopAtEOS: Bool?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
         case threshold, editThreshold = "edit_threshold", maxPostSteps = "max_post_steps"
-        case blockLength = "block_length", temperature, stopAtEOS = "stop_at_eos"
+        case blockLength = "block_length", temperature, stopAtEOS = "stop_at_eos", cache
     }
 
     public init() {}
@@ -67,16 +70,18 @@ public struct LLaDA21Parameters: SamplerConfig, Equatable {
         SamplerParameter("block_length", "\(defaultBlockLength)", "block length; blocks are aligned to absolute positions, prompt included"),
         SamplerParameter("temperature", "\(defaultTemperature)", "sampling temperature of the proposals (0 = argmax)"),
         SamplerParameter("stop_at_eos", "false", "stop once an EOS is committed after a complete prefix; fill the rest with EOS"),
+        LoopOptions.cacheParameter,
     ]
 
     public func validate() throws {
-        try validateBlockDecoding(threshold: threshold, blockLength: blockLength, temperature: temperature)
+        try validateBlockDecoding(threshold: threshold, blockLength: blockLength, temperature: temperature, cache: cache)
         if let editThreshold { try requireParameter(editThreshold >= 0 && editThreshold <= 1, "edit_threshold", editThreshold, "must be in [0, 1]") }
         if let maxPostSteps { try requireParameter(maxPostSteps >= 0, "max_post_steps", maxPostSteps, "must be ≥ 0") }
     }
 }
 
-func validateBlockDecoding(threshold: Double?, blockLength: Int?, temperature: Double?) throws {
+func validateBlockDecoding(threshold: Double?, blockLength: Int?, temperature: Double?, cache: String?) throws {
+    try LoopOptions.validateCache(cache)
     if let threshold { try requireParameter(threshold >= 0 && threshold <= 1, "threshold", threshold, "must be in [0, 1]") }
     if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
     if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
@@ -96,7 +101,8 @@ public struct LLaDA2Threshold: Sampler {
         return BlockRefinementLoop(blockLength: config.blockLength ?? D.defaultBlockLength,
                                    threshold: config.threshold ?? D.defaultThreshold, editing: nil,
                                    temperature: config.temperature ?? D.defaultTemperature,
-                                   stopAtEOS: config.stopAtEOS ?? false, sampler: Self.name)
+                                   stopAtEOS: config.stopAtEOS ?? false, sampler: Self.name,
+                                   cache: config.cache.flatMap(CacheMode.init(rawValue:)) ?? .none)
     }
 
     public func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,
@@ -123,7 +129,8 @@ public struct LLaDA21Editing: Sampler {
         return BlockRefinementLoop(blockLength: config.blockLength ?? D.defaultBlockLength,
                                    threshold: config.threshold ?? D.defaultThreshold, editing: editing,
                                    temperature: config.temperature ?? D.defaultTemperature,
-                                   stopAtEOS: config.stopAtEOS ?? false, sampler: Self.name)
+                                   stopAtEOS: config.stopAtEOS ?? false, sampler: Self.name,
+                                   cache: config.cache.flatMap(CacheMode.init(rawValue:)) ?? .none)
     }
 
     public func generate(prompt: [TokenID], length: Int, steps: Int, denoiser: any Denoiser,

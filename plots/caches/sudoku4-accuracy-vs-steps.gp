@@ -1,0 +1,46 @@
+# sudoku4-accuracy-vs-steps.gp: regenerate sudoku4-accuracy-vs-steps.png and sudoku4-accuracy-vs-steps.svg with `gnuplot sudoku4-accuracy-vs-steps.gp` in this folder.
+# Data: sudoku4-accuracy-vs-steps.dat. Written by `dlab plot` (DiffusionLab).
+set encoding utf8
+set datafile separator "\t"
+set terminal pngcairo size 1120,640 font "DejaVu Sans,11" noenhanced
+set output "sudoku4-accuracy-vs-steps.png"
+set title "sudoku4: accuracy vs step budget"
+set xlabel "step budget (nominal, log2)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 2
+set format x "%g"
+set yrange [-2:102]
+plot "sudoku4-accuracy-vs-steps.dat" index 0 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title "llada_low_confidence cache=none", \
+     "sudoku4-accuracy-vs-steps.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "llada_low_confidence cache=prefix", \
+     "sudoku4-accuracy-vs-steps.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "llada_low_confidence cache=dual", \
+     "sudoku4-accuracy-vs-steps.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "fast_dllm_threshold cache=none", \
+     "sudoku4-accuracy-vs-steps.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "fast_dllm_threshold cache=prefix", \
+     "sudoku4-accuracy-vs-steps.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "fast_dllm_threshold cache=dual", \
+     "sudoku4-accuracy-vs-steps.dat" index 6 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "sudoku4-accuracy-vs-steps.dat" index 6 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output
+reset
+set datafile separator "\t"
+set terminal svg size 1120,640 font "DejaVu Sans,11" noenhanced background "white"
+set output "sudoku4-accuracy-vs-steps.svg"
+set title "sudoku4: accuracy vs step budget"
+set xlabel "step budget (nominal, log2)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 2
+set format x "%g"
+set yrange [-2:102]
+plot "sudoku4-accuracy-vs-steps.dat" index 0 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title "llada_low_confidence cache=none", \
+     "sudoku4-accuracy-vs-steps.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "llada_low_confidence cache=prefix", \
+     "sudoku4-accuracy-vs-steps.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "llada_low_confidence cache=dual", \
+     "sudoku4-accuracy-vs-steps.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "fast_dllm_threshold cache=none", \
+     "sudoku4-accuracy-vs-steps.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "fast_dllm_threshold cache=prefix", \
+     "sudoku4-accuracy-vs-steps.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "fast_dllm_threshold cache=dual", \
+     "sudoku4-accuracy-vs-steps.dat" index 6 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "sudoku4-accuracy-vs-steps.dat" index 6 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output
