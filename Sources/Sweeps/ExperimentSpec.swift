@@ -245,7 +245,8 @@ public struct ExperimentSpec: Sendable {
                     let (node, key) = blockNodes[configIndex]
                     throw reader.error(node, key: key, "\(problem) (task \(task.task.name), generation length \(length))")
                 }
-                for budget in Set(task.steps.map { min($0, length) }).sorted() {
+                // A budget-free sampler is handed one step per position (checked above), never the budgets.
+                for budget in Set(task.steps.map { min($0, length) }).sorted() where config.sampler.stepBudget != .unused {
                     if let problem = MaskedLoop.shapeProblem(length: length, steps: budget, blockLength: block) {
                         let (node, key) = stepNodes[taskIndex]
                         throw reader.error(node, key: key, "\(problem) (task \(task.task.name), sampler \(config.label); a step budget must be a multiple of the number of blocks)")
