@@ -146,7 +146,8 @@ public enum ExperimentFigures {
             panels.append(Heatmap.Panel(title: "\(config) (\(budget.map { "\($0) steps" } ?? "budget-free"))",
                                         values: counts.map { $0.map { $0 / total } }))
         }
-        return panels.isEmpty ? nil : Heatmap(title: title, panels: panels)
+        // Many samplers (a whole catalogue): six panels a row, so the figure stays wider than tall.
+        return panels.isEmpty ? nil : Heatmap(title: title, panels: panels, columns: panels.count > 12 ? 6 : 3)
     }
 
     /// The most steps or positions a commit-order heatmap draws: 2048 × 2048 cells (32 MB) at most, far above the

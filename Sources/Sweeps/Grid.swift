@@ -56,18 +56,19 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
 extension ExperimentSpec {
     /// Every run, in a fixed order: model, task, sampler configuration, step budget, seed. Step budgets above a
-    /// task's canvas length are clamped to it (one token per step) and repeated budgets dropped. A budget-free
-    /// sampler (one that does not read the budget) gets one run per seed, with no budget.
+    /// task's canvas length are clamped to it (one token per step) and repeated budgets dropped. A sampler entry's
+    /// own `steps` replace the task's; a budget-free sampler (one that does not read the budget) gets one run per
+    /// seed, with no budget.
     public func runs() -> [Run] {
         var runs: [Run] = []
         for model in models {
             for task in tasks {
                 let length = generationLength ?? task.task.answerLength
-                var budgets: [Int] = []
-                for budget in task.steps.map({ min($0, length) }) where !budgets.contains(budget) {
-                    budgets.append(budget)
-                }
                 for sampler in samplers {
+                    var budgets: [Int] = []
+                    for budget in (sampler.steps ?? task.steps).map({ min($0, length) }) where !budgets.contains(budget) {
+                        budgets.append(budget)
+                    }
                     let samplerBudgets: [Int?] = sampler.sampler.stepBudget == .unused ? [nil] : budgets
                     for budget in samplerBudgets {
                         for seed in seeds {

@@ -98,6 +98,38 @@ import Testing
     }
 }
 
+/// A sampler entry may give its own step budgets (a sampler whose canvas must divide into its steps, say).
+@Suite struct OwnStepsTests {
+    @Test func anEntrysStepsReplaceTheTasks() throws {
+        let spec = try spec("""
+            name: own
+            models: [\(fixtureModel)]
+            tasks:
+              - {name: decomp, examples: 2}
+            samplers:
+              - name: llada_low_confidence
+              - name: remdm_llada
+                steps: [1, 7, 9]
+            steps: [1, 2, 4, 7]
+            """)
+        let runs = spec.runs()
+        #expect(runs.filter { $0.sampler.name == "llada_low_confidence" }.map(\.stepBudget) == [1, 2, 4, 7])
+        #expect(runs.filter { $0.sampler.name == "remdm_llada" }.map(\.stepBudget) == [1, 7])
+        let error = specError("""
+            name: own
+            models: [\(fixtureModel)]
+            tasks:
+              - {name: decomp, examples: 2}
+            samplers:
+              - name: llada_low_confidence
+                parameters: {block_length: 7}
+                steps: [0]
+            steps: [1]
+            """)
+        #expect(error?.key == "samplers[0].steps[0]" && error?.line == 8, "\(String(describing: error))")
+    }
+}
+
 /// The area under the accuracy-parallelism staircase, worked by hand.
 @Suite struct ParallelismAreaTests {
     @Test func areaOfAStaircase() {
