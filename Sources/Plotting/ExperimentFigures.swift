@@ -83,14 +83,19 @@ public enum ExperimentFigures {
         // Over the step budget, a budget-free point is a level across the budgets the other samplers ran.
         let budgets = points.compactMap(\.stepBudget)
         let span = (Double(budgets.min() ?? 1), Double(budgets.max() ?? max(points.map(\.generationLength).max() ?? 1, 1)))
-        let series = unique(points.map(key)).map { name -> LineChart.Series in
+        // A database written before budget-free runs existed may also hold per-budget rows of the same
+        // configuration: over the budget they stay a curve of their own beside the level.
+        let series = unique(points.map(key)).flatMap { name -> [LineChart.Series] in
             let members = points.filter { key($0) == name }
-            guard axis == .steps, members.allSatisfy({ $0.stepBudget == nil }), let level = members.first.map(point) else {
-                return LineChart.Series(name: name, points: members.map(point))
+            guard axis == .steps, let level = members.first(where: { $0.stepBudget == nil }).map(point) else {
+                return [LineChart.Series(name: name, points: members.map(point))]
             }
-            return LineChart.Series(name: "\(name) (budget-free)", points: [span.0, span.1].map { x in
-                LineChart.Point(x: x, y: level.y, low: level.low, high: level.high)
-            }, level: true)
+            let budgeted = members.filter { $0.stepBudget != nil }
+            return (budgeted.isEmpty ? [] : [LineChart.Series(name: name, points: budgeted.map(point))]) + [
+                LineChart.Series(name: "\(name) (budget-free)", points: [span.0, span.1].map { x in
+                    LineChart.Point(x: x, y: level.y, low: level.low, high: level.high)
+                }, level: true),
+            ]
         }
         let ranked = (axis == .steps ? points.filter { $0.stepBudget != nil } : points).map(point)
         var chart = LineChart(title: title, xLabel: axis.label, yLabel: "accuracy (%), 95% Wilson interval",

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Plotting
-import Sweeps
+@testable import Sweeps
 
 @Suite struct PlottingTests {
     static func scratchFolder() -> URL {
@@ -98,6 +98,20 @@ extension PlottingTests {
         let parallel = [(1.0, 95.0), (2.0, 90.0), (2.0, 80.0), (4.0, 92.0), (8.0, 40.0), (6.0, 30.0)]
             .map { LineChart.Point(x: $0.0, y: $0.1, low: $0.1, high: $0.1) }
         #expect(ExperimentFigures.paretoFrontier(parallel, lowerXBetter: false).map(\.x) == [1, 4, 8])
+    }
+
+    /// Rows of a configuration from before budget-free runs existed (one per budget) beside its budget-free run:
+    /// over the budget, a curve and a level; never a point at budget 0.
+    @Test func oldPerBudgetRowsBesideABudgetFreeRun() {
+        func point(_ budget: Int?, _ accuracy: Double) -> Aggregate {
+            Aggregate(model: "m", task: "t", samplerConfig: "fast", stepBudget: budget, sampler: "fast", generationLength: 8,
+                      examples: 10, correct: 10 * accuracy, meanNFE: 2, tokensPerForward: 4, msPerExample: 1)
+        }
+        let chart = ExperimentFigures.lineChart([point(2, 0.9), point(8, 0.9), point(nil, 0.9)], axis: .steps, title: "t")
+        #expect(chart.series.map(\.name) == ["fast", "fast (budget-free)"])
+        #expect(chart.series.map(\.level) == [false, true])
+        #expect(chart.series.flatMap(\.points).map(\.x).allSatisfy { $0 >= 2 })
+        #expect(chart.frontier.map(\.x) == [2])
     }
 
     @Test func figuresFromADatabase() throws {
