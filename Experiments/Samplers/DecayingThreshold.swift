@@ -42,7 +42,7 @@ public struct DecayingThresholdRule: TransferRule {
 public struct DecayingThreshold: LoopSampler {
     public static let name = "decaying_threshold"
     public static let about = SamplerAbout(summary: "Example: confidence threshold that decays with the step",
-                                           source: "Experiments/Samplers/DecayingThreshold.swift (worked example)")
+                                           source: "Experiments/Samplers/DecayingThreshold.swift (worked example)", stepBudget: .unused)
     public let config: WithLoop<DecayingThresholdParameters>
 
     public init(_ config: WithLoop<DecayingThresholdParameters>) throws {

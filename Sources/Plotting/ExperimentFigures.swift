@@ -2,8 +2,11 @@ import Foundation
 import Sweeps
 
 /// The figures of an experiment, drawn from its results database (`dlab plot`): for each task, accuracy against
-/// the step budget (log2 x), the measured mean NFE and the wall time per example, one series per sampler
-/// configuration with 95% Wilson intervals and the Pareto frontier marked; and a commit-order heatmap per task.
+/// the step budget (log2 x), the measured mean NFE, the wall time per example and the tokens per forward pass
+/// (parallelism), one series per sampler configuration with 95% Wilson intervals and the Pareto frontier marked;
+/// and a commit-order heatmap per task. A budget-free configuration (run once, its sampler does not read the
+/// budget) is one point on the NFE, time and parallelism axes, and a dotted level marked "(budget-free)" across the
+/// budgets of the step-budget figure, outside its frontier (the budget costs it nothing).
 public enum ExperimentFigures {
     /// Writes every figure into `folder` (`plots/<experiment>/`).
     /// - Returns: the files written, in order.
@@ -21,8 +24,6 @@ public enum ExperimentFigures {
                 let chart = lineChart(points, axis: axis, title: "\(task): accuracy vs \(axis.title)", labelModels: models.count > 1)
                 files.append(try chart.write(to: folder, name: "\(task)-accuracy-vs-\(axis.rawValue)", gnuplot: gnuplot))
             }
-            let perPass = tokensPerForwardChart(points, title: "\(task): accuracy vs tokens per forward", labelModels: models.count > 1)
-            files.append(try perPass.write(to: folder, name: "\(task)-accuracy-vs-tokens-per-forward", gnuplot: gnuplot))
         }
         // Commit orders: one figure per model and task (a panel per sampler).
         for model in models {
@@ -42,12 +43,14 @@ public enum ExperimentFigures {
         case steps
         case nfe
         case time
+        case parallelism
 
         var title: String {
             switch self {
             case .steps: return "step budget"
             case .nfe: return "mean NFE"
             case .time: return "wall time"
+            case .parallelism: return "tokens per forward"
             }
         }
 
@@ -56,14 +59,16 @@ public enum ExperimentFigures {
             case .steps: return "step budget (nominal, log2)"
             case .nfe: return "mean forward passes per example (measured NFE, log2)"
             case .time: return "wall time per example (ms, log10)"
+            case .parallelism: return "tokens per forward pass (generated tokens / NFE, log2; more is more parallel)"
             }
         }
 
         func x(_ aggregate: Aggregate) -> Double {
             switch self {
-            case .steps: return Double(aggregate.stepBudget)
+            case .steps: return Double(aggregate.stepBudget ?? 0)
             case .nfe: return aggregate.meanNFE
             case .time: return aggregate.msPerExample
+            case .parallelism: return aggregate.tokensPerForward
             }
         }
     }
@@ -75,16 +80,40 @@ public enum ExperimentFigures {
                                    high: 100 * interval.high)
         }
         func key(_ aggregate: Aggregate) -> String { labelModels ? "\(aggregate.model) · \(aggregate.samplerConfig)" : aggregate.samplerConfig }
-        let series = unique(points.map(key)).map { name in
-            LineChart.Series(name: name, points: points.filter { key($0) == name }.map(point))
+        // Over the step budget, a budget-free point is a level across the budgets the other samplers ran.
+        let budgets = points.compactMap(\.stepBudget)
+        let span = (Double(budgets.min() ?? 1), Double(budgets.max() ?? max(points.map(\.generationLength).max() ?? 1, 1)))
+        // A database written before budget-free runs existed may also hold per-budget rows of the same
+        // configuration: over the budget they stay a curve of their own beside the level.
+        let series = unique(points.map(key)).flatMap { name -> [LineChart.Series] in
+            let members = points.filter { key($0) == name }
+            guard axis == .steps, let level = members.first(where: { $0.stepBudget == nil }).map(point) else {
+                return [LineChart.Series(name: name, points: members.map(point))]
+            }
+            let budgeted = members.filter { $0.stepBudget != nil }
+            return (budgeted.isEmpty ? [] : [LineChart.Series(name: name, points: budgeted.map(point))]) + [
+                LineChart.Series(name: "\(name) (budget-free)", points: [span.0, span.1].map { x in
+                    LineChart.Point(x: x, y: level.y, low: level.low, high: level.high)
+                }, level: true),
+            ]
         }
-        return LineChart(title: title, xLabel: axis.label, yLabel: "accuracy (%), 95% Wilson interval",
-                         logXBase: axis == .time ? 10 : 2, yRange: -2 ... 102, series: series,
-                         frontier: paretoFrontier(points.map(point)))
+        let ranked = (axis == .steps ? points.filter { $0.stepBudget != nil } : points).map(point)
+        var chart = LineChart(title: title, xLabel: axis.label, yLabel: "accuracy (%), 95% Wilson interval",
+                              logXBase: axis == .time ? 10 : 2, yRange: -2 ... 102, series: series,
+                              frontier: paretoFrontier(ranked, lowerXBetter: axis != .parallelism))
+        chart.frontierLowerXBetter = axis != .parallelism
+        // Room for the legend: one line per series.
+        chart.size.height = max(chart.size.height, 120 + 18 * series.count)
+        return chart
     }
 
-    /// Points no other point beats on both counts (less x, more accuracy), by increasing x.
-    public static func paretoFrontier(_ points: [LineChart.Point]) -> [LineChart.Point] {
+    /// Points no other point beats on both counts (cheaper x — less, or more with `lowerXBetter` false — and more
+    /// accuracy), by increasing x.
+    public static func paretoFrontier(_ points: [LineChart.Point], lowerXBetter: Bool = true) -> [LineChart.Point] {
+        guard lowerXBetter else {
+            let mirrored = points.map { LineChart.Point(x: -$0.x, y: $0.y, low: $0.low, high: $0.high) }
+            return paretoFrontier(mirrored).reversed().map { LineChart.Point(x: -$0.x, y: $0.y, low: $0.low, high: $0.high) }
+        }
         var frontier: [LineChart.Point] = []
         for point in points.sorted(by: { $0.x != $1.x ? $0.x < $1.x : $0.y > $1.y }) where point.y > (frontier.last?.y ?? -.infinity) {
             frontier.append(point)
@@ -98,7 +127,10 @@ public enum ExperimentFigures {
         guard let task = points.first?.task else { return nil }
         var panels: [Heatmap.Panel] = []
         for config in unique(points.map(\.samplerConfig)) {
-            guard let budget = points.filter({ $0.samplerConfig == config }).map(\.stepBudget).max() else { continue }
+            let budgets = points.filter { $0.samplerConfig == config }.map(\.stepBudget)
+            guard !budgets.isEmpty else { continue }
+            // The largest budget; a budget-free configuration has its one point (nil).
+            let budget = budgets.contains(nil) ? nil : budgets.compactMap { $0 }.max()
             let rows = try database.results(task: task, samplerConfig: config, stepBudget: budget)
                 .filter { $0.model == points[0].model }
             let positions = rows.map(\.commitSteps.count).max() ?? 0
@@ -116,10 +148,11 @@ public enum ExperimentFigures {
                 }
             }
             let total = Double(rows.count)
-            panels.append(Heatmap.Panel(title: "\(config) (\(budget) steps)",
+            panels.append(Heatmap.Panel(title: "\(config) (\(budget.map { "\($0) steps" } ?? "budget-free"))",
                                         values: counts.map { $0.map { $0 / total } }))
         }
-        return panels.isEmpty ? nil : Heatmap(title: title, panels: panels)
+        // Many samplers (a whole catalogue): six panels a row, so the figure stays wider than tall.
+        return panels.isEmpty ? nil : Heatmap(title: title, panels: panels, columns: panels.count > 12 ? 6 : 3)
     }
 
     /// The most steps or positions a commit-order heatmap draws: 2048 × 2048 cells (32 MB) at most, far above the

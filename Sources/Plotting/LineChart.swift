@@ -15,10 +15,14 @@ public struct LineChart: Figure {
     public struct Series: Sendable, Equatable {
         public var name: String
         public var points: [Point]
+        /// A level rather than a curve: one measured value drawn across the x range as a dotted line (a budget-free
+        /// sampler in a figure over the step budget it does not use).
+        public var level: Bool
 
-        public init(name: String, points: [Point]) {
+        public init(name: String, points: [Point], level: Bool = false) {
             self.name = name
             self.points = points
+            self.level = level
         }
     }
 
@@ -31,6 +35,9 @@ public struct LineChart: Figure {
     public var series: [Series]
     /// Points of the frontier, drawn as a dashed staircase with open circles; empty for none.
     public var frontier: [Point]
+    /// True when less x is better (cost axes: NFE, time); false when more x is better (tokens per forward), which
+    /// turns the staircase: the best accuracy reachable at no less than x.
+    public var frontierLowerXBetter = true
     public var size: (width: Int, height: Int) = (1120, 640)
 
     /// Twelve distinguishable colours (Okabe–Ito, then Paul Tol's), with point shapes cycling on a different
@@ -81,12 +88,13 @@ public struct LineChart: Figure {
         var plots = series.enumerated().map { index, series in
             let colour = Self.palette[index % Self.palette.count]
             let point = Self.pointTypes[index % Self.pointTypes.count]
-            let dash = index < Self.palette.count ? 1 : 2
+            let dash = series.level ? 3 : index < Self.palette.count ? 1 : 2
             return "\(gnuplotString(dataFile)) index \(index) using 1:2:3:4 with yerrorlines lc rgb \"\(colour)\" dt \(dash) lw 1.5 pt \(point) ps 0.9 title \(gnuplotString(series.name))"
         }
         if !frontier.isEmpty {
             // A staircase: what is reachable at a cost is the best accuracy of any point that costs no more.
-            plots.append("\(gnuplotString(dataFile)) index \(series.count) using 1:2 with steps dt 2 lw 2 lc rgb \"black\" title \"Pareto frontier\"")
+            let staircase = frontierLowerXBetter ? "steps" : "fsteps"
+            plots.append("\(gnuplotString(dataFile)) index \(series.count) using 1:2 with \(staircase) dt 2 lw 2 lc rgb \"black\" title \"Pareto frontier\"")
             plots.append("\(gnuplotString(dataFile)) index \(series.count) using 1:2 with points pt 6 ps 2 lc rgb \"black\" notitle")
         }
         if plots.isEmpty { plots = ["NaN notitle"] }

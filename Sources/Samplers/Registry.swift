@@ -5,10 +5,12 @@ import Foundation
 public enum ParameterValue: Codable, Sendable, Equatable, CustomStringConvertible {
     case bool(Bool), int(Int), double(Double), string(String)
 
-    /// Reads `--param key=value` text: an integer, a number, true/false, none/null (no value), else a string.
+    /// The one scalar parser of sampler parameters, for `--param key=value` and YAML's plain (unquoted) scalars
+    /// alike: an integer, a finite number, true/false, else text (a quoted YAML scalar is always text; `--param
+    /// key=none` leaves the key out before this is called). `nan` and `inf` stay text, so a number key refuses them.
     public init(parsing text: String) {
         if let value = Int(text) { self = .int(value) }
-        else if let value = Double(text) { self = .double(value) }
+        else if let value = Double(text), value.isFinite { self = .double(value) }
         else if text == "true" || text == "false" { self = .bool(text == "true") }
         else { self = .string(text) }
     }
@@ -77,9 +79,10 @@ public struct SamplerEntry: Sendable {
             }
             let config: S.Config
             do {
-                config = try Self.decode(S.Config.self, values)
-            } catch let error as DecodingError {
-                throw Self.explain(error, values, sampler: S.name) { _ = try Self.decode(S.Config.self, $0) }
+                config = try ParameterDecoder.decode(S.Config.self, from: values)
+            } catch var error as ParameterError {
+                error.sampler = S.name
+                throw error
             }
             do {
                 return AnySampler(try S(config))
@@ -90,48 +93,8 @@ public struct SamplerEntry: Sendable {
         }
     }
 
-    static func decode<Config: SamplerConfig>(_ type: Config.Type, _ values: [String: ParameterValue]) throws -> Config {
-        try JSONDecoder().decode(Config.self, from: JSONEncoder().encode(values))
-    }
-
     /// The sampler configured with `parameters` (missing keys take their defaults).
     public func make(_ parameters: [String: ParameterValue] = [:]) throws -> AnySampler { try maker(parameters) }
-
-    /// The key and value a decoding error is about. The error's coding path names the key when Foundation records
-    /// it; when it does not (a number that does not fit the type, on some platforms), the culprit is the first key
-    /// whose value alone fails to decode.
-    static func explain(_ error: DecodingError, _ values: [String: ParameterValue], sampler: String,
-                        decode: ([String: ParameterValue]) throws -> Void) -> ParameterError {
-        func culprit(_ context: DecodingError.Context) -> String? {
-            if let key = context.codingPath.last?.stringValue, values[key] != nil { return key }
-            return values.sorted { $0.key < $1.key }.first { (try? decode([$0.key: $0.value])) == nil }?.key
-        }
-        func expected(_ type: Any.Type) -> String {
-            type == Double.self ? "must be a number" : type == Int.self ? "must be an integer"
-                : type == Bool.self ? "must be true or false" : "must be a \(type)"
-        }
-        let key: String?
-        let problem: String
-        switch error {
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            (key, problem) = (culprit(context), expected(type))
-        case .dataCorrupted(let context):
-            key = culprit(context)
-            // A fraction where an integer goes: the key takes 1 but not 0.5.
-            func accepts(_ value: ParameterValue) -> Bool { key.map { (try? decode([$0: value])) != nil } ?? false }
-            if case .double? = key.flatMap({ values[$0] }), accepts(.int(1)), !accepts(.double(0.5)) {
-                problem = "must be an integer"
-            } else {
-                problem = "has an invalid value (\(context.debugDescription))"
-            }
-        case .keyNotFound(let missing, _):
-            (key, problem) = (missing.stringValue, "is missing")
-        @unknown default:
-            (key, problem) = (nil, "cannot be read (\(error))")
-        }
-        return ParameterError(sampler: sampler, key: key ?? "(unknown)", value: key.flatMap { values[$0]?.description } ?? "",
-                              problem: problem)
-    }
 }
 
 /// The one place where a sampler name maps to a sampler type (ARCHITECTURE.md, Rules: one registry per name). `dlab` adds the researchers' samplers

@@ -42,14 +42,17 @@ public struct SamplerAbout: Sendable {
     /// the canvas may hold, and the returned `Generation.tokens` (and every traced canvas) may be shorter. Fixed-length
     /// samplers keep the default, and the guards hold them to exactly `length`.
     public var changesLength: Bool
+    /// What the sampler does with the step budget (`StepBudgetUse`): a sweep runs a budget-free one once per seed.
+    public var stepBudget: StepBudgetUse
 
     public init(summary: String, source: String, revisesTokens: Bool = false, modelKinds: Set<DiffusionKind> = [.masked],
-                changesLength: Bool = false) {
+                changesLength: Bool = false, stepBudget: StepBudgetUse = .schedule) {
         self.summary = summary
         self.source = source
         self.revisesTokens = revisesTokens
         self.modelKinds = modelKinds
         self.changesLength = changesLength
+        self.stepBudget = stepBudget
     }
 }
 

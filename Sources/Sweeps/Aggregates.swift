@@ -32,7 +32,12 @@ public struct Aggregate: Equatable, Sendable {
     public var model: String
     public var task: String
     public var samplerConfig: String
-    public var stepBudget: Int
+    /// The step budget; nil for a budget-free sampler (run once per seed, see `StepBudgetUse`).
+    public var stepBudget: Int?
+    /// The sampler's registry name (one name can have several configurations).
+    public var sampler: String = ""
+    /// The longest canvas of the point's rows (the generation length): the most tokens one forward pass can make.
+    public var generationLength: Int = 0
     public var examples: Int
     public var correct: Double
     public var meanNFE: Double
@@ -53,10 +58,11 @@ extension ResultsDatabase {
         try read { db in
             let current = try CurrentTaskVersions(db)
             let rows = try Row.fetchAll(db, sql: """
-                SELECT model, task, sampler_config, step_budget, COUNT(*) AS n, SUM(score) AS correct,
+                SELECT model, task, sampler_config, step_budget, budget_free, MIN(sampler) AS sampler,
+                       MAX(generation_length) AS length, COUNT(*) AS n, SUM(score) AS correct,
                        AVG(nfe) AS mean_nfe, SUM(tokens_per_forward * nfe) / MAX(SUM(nfe), 1) AS tpf,
                        AVG(wall_seconds) * 1000.0 AS ms, MIN(id) AS first
-                FROM examples WHERE \(current.condition) GROUP BY model, task, sampler_config, step_budget
+                FROM examples WHERE \(current.condition) GROUP BY model, task, sampler_config, step_budget, budget_free
                 """, arguments: current.arguments)
             // `decode` throws on a NULL or a value of the wrong type (a damaged or foreign file), where subscripts trap.
             var firstOfConfig: [String: Int64] = [:]
@@ -66,21 +72,24 @@ extension ResultsDatabase {
                 firstOfConfig[config] = min(firstOfConfig[config] ?? first, first)
             }
             return try rows.map { row in
-                Aggregate(
+                let budgetFree = try row.decode(Bool.self, forColumn: "budget_free")
+                return Aggregate(
                     model: try row.decode(forColumn: "model"), task: try row.decode(forColumn: "task"),
-                    samplerConfig: try row.decode(forColumn: "sampler_config"), stepBudget: try row.decode(forColumn: "step_budget"),
+                    samplerConfig: try row.decode(forColumn: "sampler_config"),
+                    stepBudget: budgetFree ? nil : try row.decode(Int.self, forColumn: "step_budget"),
+                    sampler: try row.decode(forColumn: "sampler"), generationLength: try row.decode(forColumn: "length"),
                     examples: try row.decode(forColumn: "n"), correct: try row.decode(forColumn: "correct"),
                     meanNFE: try row.decode(forColumn: "mean_nfe"), tokensPerForward: try row.decode(forColumn: "tpf"),
                     msPerExample: try row.decode(forColumn: "ms"))
             }.sorted {
-                ($0.model, $0.task, firstOfConfig[$0.samplerConfig] ?? 0, $0.stepBudget)
-                    < ($1.model, $1.task, firstOfConfig[$1.samplerConfig] ?? 0, $1.stepBudget)
+                ($0.model, $0.task, firstOfConfig[$0.samplerConfig] ?? 0, $0.stepBudget ?? 0)
+                    < ($1.model, $1.task, firstOfConfig[$1.samplerConfig] ?? 0, $1.stepBudget ?? 0)
             }
         }
     }
 }
 
-/// The aggregate table as text for the terminal (`dlab report`).
+/// The aggregate table as text for the terminal (`dlab report`); a budget-free point's steps read "free".
 public func formatAggregateTable(_ aggregates: [Aggregate]) -> String {
     let header = ["task", "sampler", "steps", "n", "accuracy", "95% interval", "mean NFE", "tok/fwd", "ms/example"]
     var rows: [[String]] = []
@@ -90,7 +99,7 @@ public func formatAggregateTable(_ aggregates: [Aggregate]) -> String {
         rows.append([
             models.count > 1 ? "\(aggregate.model)/\(aggregate.task)" : aggregate.task,
             aggregate.samplerConfig,
-            String(aggregate.stepBudget),
+            aggregate.stepBudget.map(String.init) ?? "free",
             String(aggregate.examples),
             String(format: "%.1f%%", 100 * aggregate.accuracy),
             String(format: "[%.1f, %.1f]", 100 * interval.low, 100 * interval.high),

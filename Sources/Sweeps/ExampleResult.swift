@@ -18,6 +18,7 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     public var samplerParameters: String
     /// The sampler configuration's label: the name plus its parameters; one series per label in the plots.
     public var samplerConfig: String
+    /// The step budget; 0 for a budget-free sampler's row (`budgetFree`), which ran once, not once per budget.
     public var stepBudget: Int
     /// Seed of the sampler's random generator.
     public var seed: Int
@@ -58,6 +59,9 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// samplers). nil in rows written before they were recorded.
     public var cacheMode: String? = nil
     public var positionsComputed: Int? = nil
+    /// A budget-free sampler's row (`StepBudgetUse.unused`): run once per seed with no budget, `stepBudget` 0.
+    /// False in rows written before budget-free runs existed (every sampler was run once per budget).
+    public var budgetFree: Bool = false
 
     public static let databaseTableName = "examples"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase

@@ -14,6 +14,7 @@ import Yams
 /// samplers:
 ///   - name: llada_low_confidence
 ///     parameters: {threshold: [0.7, 0.9]}  # a list is a grid axis
+///     steps: [1, 16]                     # optional: this entry's own budgets (instead of the task's)
 /// steps: [1, 2, 4, 8, 16]                # step budgets, the x-axis; clamped to the canvas length
 /// block_length: 16                       # optional, default the whole canvas
 /// seeds: [0]                             # sampler seeds; repeats: generations per example and seed
@@ -43,6 +44,8 @@ public struct ExperimentSpec: Sendable {
         public var sampler: SweepSampler
         /// `parameters` as canonical JSON, made once when the spec is read (run keys and rows use it).
         public var parametersJSON: String
+        /// The entry's own step budgets (its `steps` key), used instead of the task's; nil: the task's.
+        public var steps: [Int]? = nil
     }
 
     public var file: URL
@@ -171,9 +174,11 @@ public struct ExperimentSpec: Sendable {
         guard !samplerNodes.isEmpty else { throw reader.error(top["samplers"], key: "samplers", "the list is empty") }
         var configurations: [SamplerConfiguration] = []
         var blockNodes: [(Node?, String)] = []
+        var ownStepNodes: [(Node?, String)?] = []
         for (index, node) in samplerNodes.enumerated() {
             let key = "samplers[\(index)]"
-            let fields = try reader.mapping(node, key: key, allowed: ["name", "label", "parameters"], required: ["name"])
+            let fields = try reader.mapping(node, key: key, allowed: ["name", "label", "parameters", "steps"], required: ["name"])
+            let ownSteps = try fields["steps"].map { try reader.positiveInts($0, key: "\(key).steps") }
             let name = try reader.string(fields.required("name"), key: "\(key).name")
             guard catalog.names.contains(name) else {
                 throw reader.error(fields["name"], key: "\(key).name",
@@ -218,8 +223,9 @@ public struct ExperimentSpec: Sendable {
                 }
                 configurations.append(SamplerConfiguration(
                     name: name, parameters: parameters, label: suffix.isEmpty ? label : "\(label) \(suffix)",
-                    sampler: sampler, parametersJSON: parametersJSON))
+                    sampler: sampler, parametersJSON: parametersJSON, steps: ownSteps))
                 let blockAxis = axes.first { $0.name == "block_length" }
+                ownStepNodes.append(fields["steps"].map { ($0, "\(key).steps") })
                 blockNodes.append(blockAxis.map { ($0.node, "\(key).parameters.block_length") }
                     ?? (top["block_length"], "block_length"))
             }
@@ -229,13 +235,14 @@ public struct ExperimentSpec: Sendable {
             throw reader.error(top["samplers"], key: "samplers", "two sampler configurations share the label '\(duplicate)'; give them distinct 'label's")
         }
         samplers = configurations
-        try checkShapes(reader, steps: taskStepNodes, blocks: blockNodes)
+        try checkShapes(reader, steps: taskStepNodes, blocks: blockNodes, ownSteps: ownStepNodes)
     }
 
     /// Canvas shapes the samplers' loop cannot run (a generation length that is not a multiple of block_length, a
     /// step budget that does not divide into the blocks) are found here, at the line of the value to change, instead
     /// of after a sweep's first rows.
-    private func checkShapes(_ reader: SpecReader, steps stepNodes: [(Node?, String)], blocks blockNodes: [(Node?, String)]) throws {
+    private func checkShapes(_ reader: SpecReader, steps stepNodes: [(Node?, String)], blocks blockNodes: [(Node?, String)],
+                             ownSteps: [(Node?, String)?]) throws {
         for (taskIndex, task) in tasks.enumerated() {
             let length = generationLength ?? task.task.answerLength
             for (configIndex, config) in samplers.enumerated() {
@@ -245,9 +252,10 @@ public struct ExperimentSpec: Sendable {
                     let (node, key) = blockNodes[configIndex]
                     throw reader.error(node, key: key, "\(problem) (task \(task.task.name), generation length \(length))")
                 }
-                for budget in Set(task.steps.map { min($0, length) }).sorted() {
+                // A budget-free sampler is handed one step per position (checked above), never the budgets.
+                for budget in Set((config.steps ?? task.steps).map { min($0, length) }).sorted() where config.sampler.stepBudget != .unused {
                     if let problem = MaskedLoop.shapeProblem(length: length, steps: budget, blockLength: block) {
-                        let (node, key) = stepNodes[taskIndex]
+                        let (node, key) = ownSteps[configIndex] ?? stepNodes[taskIndex]
                         throw reader.error(node, key: key, "\(problem) (task \(task.task.name), sampler \(config.label); a step budget must be a multiple of the number of blocks)")
                     }
                 }

@@ -12,7 +12,7 @@ extension SweepRunner {
                         rng: inout SeededGenerator) throws -> Generation {
         let task = run.task.task
         guard task is FileBackedTask else {
-            return try run.sampler.sampler.generate(prompt, run.generationLength, run.stepBudget, denoiser, &rng)
+            return try run.sampler.sampler.generate(prompt, run.generationLength, run.steps, denoiser, &rng)
         }
         let stops = task.stopStrings.filter { !$0.isEmpty }
         let multiCanvas = try MultiCanvas(canvasLength: run.generationLength,
@@ -23,7 +23,7 @@ extension SweepRunner {
             return stops.contains { text.contains($0) }
         }
         return try multiCanvas.generate(prompt: prompt, endOfSequence: denoiser.specialTokens.endOfSequence, stop: stopped) { prefix, length in
-            try run.sampler.sampler.generate(prefix, length, run.stepBudget, denoiser, &rng)
+            try run.sampler.sampler.generate(prefix, length, run.steps, denoiser, &rng)
         }
     }
 }

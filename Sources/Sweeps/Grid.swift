@@ -9,7 +9,8 @@ public struct Run: Sendable {
     public var model: ExperimentSpec.Model
     public var task: ExperimentSpec.TaskEntry
     public var sampler: ExperimentSpec.SamplerConfiguration
-    public var stepBudget: Int
+    /// The step budget; nil for a budget-free sampler (`StepBudgetUse.unused`), which runs once per seed.
+    public var stepBudget: Int?
     public var seed: Int
     public var repeats: Int
     public var generationLength: Int
@@ -20,11 +21,18 @@ public struct Run: Sendable {
     public var key: String {
         let block = blockLength.map(String.init) ?? "all"
         return "\(model.label)|\(task.task.name)@v\(task.task.version)/\(task.split.rawValue)/seed\(task.seed)"
-            + "|\(sampler.name)\(sampler.parametersJSON)|steps\(stepBudget)|seed\(seed)"
+            + "|\(sampler.name)\(sampler.parametersJSON)|\(stepBudget.map { "steps\($0)" } ?? "budget-free")|seed\(seed)"
             + "|len\(generationLength)|block\(block)"
     }
 
     public var exampleCount: Int { task.examples * repeats }
+
+    /// The steps handed to the sampler: the budget, or for a budget-free sampler (which does not read it) one step
+    /// per canvas position, the most any canvas needs.
+    public var steps: Int { stepBudget ?? generationLength }
+
+    /// The budget as the progress line writes it.
+    public var budgetText: String { stepBudget.map { "\($0) steps" } ?? "budget-free" }
 }
 
 /// A deterministic slice of the grid: run `index` belongs to shard `index % count`.
@@ -48,18 +56,21 @@ public struct Shard: Sendable, Equatable, CustomStringConvertible {
 
 extension ExperimentSpec {
     /// Every run, in a fixed order: model, task, sampler configuration, step budget, seed. Step budgets above a
-    /// task's canvas length are clamped to it (one token per step) and repeated budgets dropped.
+    /// task's canvas length are clamped to it (one token per step) and repeated budgets dropped. A sampler entry's
+    /// own `steps` replace the task's; a budget-free sampler (one that does not read the budget) gets one run per
+    /// seed, with no budget.
     public func runs() -> [Run] {
         var runs: [Run] = []
         for model in models {
             for task in tasks {
                 let length = generationLength ?? task.task.answerLength
-                var budgets: [Int] = []
-                for budget in task.steps.map({ min($0, length) }) where !budgets.contains(budget) {
-                    budgets.append(budget)
-                }
                 for sampler in samplers {
-                    for budget in budgets {
+                    var budgets: [Int] = []
+                    for budget in (sampler.steps ?? task.steps).map({ min($0, length) }) where !budgets.contains(budget) {
+                        budgets.append(budget)
+                    }
+                    let samplerBudgets: [Int?] = sampler.sampler.stepBudget == .unused ? [nil] : budgets
+                    for budget in samplerBudgets {
                         for seed in seeds {
                             runs.append(Run(
                                 index: runs.count, model: model, task: task, sampler: sampler, stepBudget: budget,

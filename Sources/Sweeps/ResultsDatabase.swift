@@ -88,6 +88,7 @@ public final class ResultsDatabase {
         registerRunEnvironmentMigration(&migrator)
         registerDraftingMigration(&migrator)
         registerCacheMigration(&migrator)
+        registerBudgetFreeMigration(&migrator)
         return migrator
     }
 
@@ -97,6 +98,7 @@ public final class ResultsDatabase {
         "sampler_parameters", "sampler_config", "step_budget", "seed", "repeat_index", "generation_length",
         "block_length", "prompt", "output", "reference", "score", "scores", "nfe", "steps_run", "tokens_per_forward",
         "commit_steps", "git_commit", "dlab_version", "drafts_proposed", "drafts_accepted", "cache_mode", "positions_computed",
+        "budget_free",
     ]
 
     /// Writes one example in its own transaction.
@@ -133,15 +135,15 @@ public final class ResultsDatabase {
         }
     }
 
-    /// Rows of one series point (for order heatmaps and failure listings).
-    public func results(task: String, samplerConfig: String, stepBudget: Int) throws -> [ExampleResult] {
+    /// Rows of one series point (for order heatmaps and failure listings); a nil budget: the budget-free rows.
+    public func results(task: String, samplerConfig: String, stepBudget: Int?) throws -> [ExampleResult] {
         try read { db in
             let current = try CurrentTaskVersions(db)
-            var arguments: StatementArguments = [task, samplerConfig, stepBudget]
+            var arguments: StatementArguments = [task, samplerConfig, stepBudget ?? 0, stepBudget == nil]
             arguments += current.arguments
             return try ExampleResult.fetchAll(
                 db,
-                sql: "SELECT * FROM examples WHERE task = ? AND sampler_config = ? AND step_budget = ? AND \(current.condition) ORDER BY run_key, example_index, repeat_index",
+                sql: "SELECT * FROM examples WHERE task = ? AND sampler_config = ? AND step_budget = ? AND budget_free = ? AND \(current.condition) ORDER BY run_key, example_index, repeat_index",
                 arguments: arguments)
         }
     }

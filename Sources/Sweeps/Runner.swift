@@ -88,7 +88,7 @@ public struct SweepRunner {
         for run in runs {
             let pending = run.exampleCount - (doneCounts[run.key] ?? 0)
             toDo = saturatingSum(toDo, pending)
-            work = saturatingSum(work, saturatingProduct(run.stepBudget, pending))
+            work = saturatingSum(work, saturatingProduct(run.steps, pending))
         }
         let skipped = runs.reduce(0) { saturatingSum($0, $1.exampleCount) } - toDo
         var state = SweepProgress(runsDone: 0, runsTotal: runs.count, examplesDone: 0, examplesToDo: toDo,
@@ -99,7 +99,7 @@ public struct SweepRunner {
         for run in runs {
             defer { state.runsDone += 1 }
             guard run.exampleCount > (doneCounts[run.key] ?? 0) else { continue }
-            state.currentRun = "\(run.task.task.name) · \(run.sampler.label) · \(run.stepBudget) steps"
+            state.currentRun = "\(run.task.task.name) · \(run.sampler.label) · \(run.budgetText)"
             let folder = try folders[run.model.folder] ?? ModelFolder(run.model.folder)
             guard let tokenizer = folder.tokenizer else {
                 throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
@@ -108,7 +108,7 @@ public struct SweepRunner {
                 try database.insert(result)
                 scoreSum += result.score
                 state.examplesDone += 1
-                state.workDone = saturatingSum(state.workDone, run.stepBudget)
+                state.workDone = saturatingSum(state.workDone, run.steps)
                 state.runningAccuracy = scoreSum / Double(state.examplesDone)
                 state.secondsElapsed = seconds(since: start)
                 progress(state)
@@ -179,7 +179,7 @@ public struct SweepRunner {
             runKey: run.key, experiment: spec.name, model: run.model.label, task: task.name, taskVersion: task.version,
             split: run.task.split.rawValue, taskSeed: run.task.seed, exampleIndex: index, sampler: run.sampler.name,
             samplerParameters: run.sampler.parametersJSON, samplerConfig: run.sampler.label,
-            stepBudget: run.stepBudget, seed: run.seed, repeatIndex: repeatIndex,
+            stepBudget: run.stepBudget ?? 0, seed: run.seed, repeatIndex: repeatIndex,
             generationLength: run.generationLength, blockLength: run.blockLength, prompt: example.prompt,
             output: output, reference: example.answer, score: scores.primary,
             nfe: nfe, stepsRun: generation.steps,
@@ -191,6 +191,7 @@ public struct SweepRunner {
         result.batchSize = batchSize
         result.cacheMode = counter.cacheMode.rawValue
         result.positionsComputed = counter.positionsComputed > 0 ? counter.positionsComputed : nil
+        result.budgetFree = run.stepBudget == nil
         if !generation.draftsProposed.isEmpty {
             (result.draftsProposed, result.draftsAccepted) = (generation.draftsProposed, generation.draftsAccepted)
         }

@@ -21,13 +21,16 @@ public struct SweepSampler: Sendable {
     public let parameters: [String: ParameterValue]
     /// The kinds of model it can drive; the runner skips (and reports) runs that pair it with another kind.
     public let modelKinds: Set<DiffusionKind>
+    /// What it does with the step budget: a budget-free sampler (`.unused`) runs once per seed, not once per budget.
+    public let stepBudget: StepBudgetUse
     public let generate: Generate
 
     public init(name: String, parameters: [String: ParameterValue], modelKinds: Set<DiffusionKind> = [.masked, .uniform],
-                generate: @escaping Generate) {
+                stepBudget: StepBudgetUse = .schedule, generate: @escaping Generate) {
         self.name = name
         self.parameters = parameters
         self.modelKinds = modelKinds
+        self.stepBudget = stepBudget
         self.generate = generate
     }
 }
@@ -55,7 +58,8 @@ public struct SamplerCatalog: Sendable {
             if let blockLength, parameters["block_length"] == nil { parameters["block_length"] = .int(blockLength) }
             let entry = try registry.entry(named: name)
             let sampler = try entry.make(parameters)
-            return SweepSampler(name: name, parameters: parameters, modelKinds: entry.about.modelKinds) {
+            return SweepSampler(name: name, parameters: parameters, modelKinds: entry.about.modelKinds,
+                                stepBudget: entry.about.stepBudget) {
                 prompt, length, steps, denoiser, rng in
                 try sampler.run(prompt: prompt, length: length, steps: steps, denoiser: denoiser, rng: &rng)
             }

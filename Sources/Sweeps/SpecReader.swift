@@ -100,20 +100,15 @@ struct SpecReader {
         return try nodes.enumerated().map { try positiveInt($1, key: node.sequence == nil ? key : "\(key)[\($0)]") }
     }
 
-    /// A parameter's values: one scalar, or a list of scalars (a grid axis). Plain scalars are read as a bool,
-    /// an integer or a number when they look like one; quoted scalars stay text.
+    /// A parameter's values: one scalar, or a list of scalars (a grid axis). Plain scalars are read by the same
+    /// parser as `--param` (`ParameterValue(parsing:)`: a bool, an integer or a number when they look like one);
+    /// quoted scalars stay text.
     func parameterValues(_ node: Node, key: String) throws -> [ParameterValue] {
         let nodes = node.sequence.map(Array.init) ?? [node]
         guard !nodes.isEmpty else { throw error(node, key: key, "the list of values is empty") }
         return try nodes.map { value in
             guard let scalar = value.scalar else { throw error(value, key: key, "expected a value or a list of values") }
-            guard scalar.style == .plain else { return .string(scalar.string) }
-            let text = scalar.string
-            if text == "true" { return .bool(true) }
-            if text == "false" { return .bool(false) }
-            if let int = Int(text) { return .int(int) }
-            if let double = Double(text), double.isFinite { return .double(double) }
-            return .string(text)
+            return scalar.style == .plain ? ParameterValue(parsing: scalar.string) : .string(scalar.string)
         }
     }
 }

@@ -18,7 +18,7 @@ enum MeasuredStatistics {
         }
         guard let point = matches.first, matches.count == 1 else {
             let shown = (matches.isEmpty ? all : matches).prefix(6)
-                .map { "\($0.model)/\($0.task) '\($0.samplerConfig)' steps \($0.stepBudget)" }.joined(separator: "; ")
+                .map { "\($0.model)/\($0.task) '\($0.samplerConfig)' steps \($0.stepBudget.map(String.init) ?? "free (budget-free)")" }.joined(separator: "; ")
             throw ProjectionError("\(matches.isEmpty ? "no" : "\(matches.count)") points of \(source.database) match "
                 + "sampler '\(source.samplerConfig)'\(matches.isEmpty ? "" : "; name model, task and steps to pick one")"
                 + (shown.isEmpty ? "" : " (e.g. \(shown))"))

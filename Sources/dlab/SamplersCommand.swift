@@ -27,7 +27,8 @@ struct SamplersCommand: ParsableCommand {
             let registry = try DLabSamplers.registry()
             let width = registry.names.map(\.count).max() ?? 0
             for entry in registry.entries {
-                print(entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.about.summary)
+                let budgetFree = entry.about.stepBudget == .unused ? " [budget-free]" : ""
+                print(entry.name.padding(toLength: width + 2, withPad: " ", startingAt: 0) + entry.about.summary + budgetFree)
             }
         }
     }
@@ -49,6 +50,7 @@ struct SamplersCommand: ParsableCommand {
             print("source: \(entry.about.source)")
             let kinds = entry.about.modelKinds.sorted { $0.rawValue < $1.rawValue }.map { Self.kindNames[$0] ?? $0.rawValue }
             print("models: " + kinds.joined(separator: " and ") + (kinds.count == 1 ? " only" : ""))
+            print("step budget: " + entry.about.stepBudget.explanation)
             print(entry.parameters.isEmpty ? "parameters: none" : "parameters (--param key=value; YAML keys):")
             let width = entry.parameters.map { $0.key.count + $0.defaultValue.count }.max() ?? 0
             for parameter in entry.parameters {

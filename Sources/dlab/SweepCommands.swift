@@ -95,7 +95,7 @@ struct SweepCommand: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print accuracy (95% Wilson interval), mean NFE, tokens per forward and ms per example per sampler and step budget.")
+        abstract: "Print accuracy (95% Wilson interval), mean NFE, tokens per forward and ms per example per sampler and step budget, and each sampler's area under its accuracy-parallelism curve.")
 
     @OptionGroup var options: SpecOptions
 
@@ -105,6 +105,12 @@ struct ReportCommand: ParsableCommand {
         let aggregates = try database.aggregates()
         guard !aggregates.isEmpty else { throw SweepCommandError("no results yet in \(database.url.path); run `dlab sweep \(options.spec)`") }
         print(formatAggregateTable(aggregates))
+        if aggregates.contains(where: { $0.stepBudget == nil }) {
+            print("(steps 'free': a budget-free sampler, which does not read the step budget, run once per seed; `dlab samplers show NAME` says which)")
+        }
+        print("\nArea under the accuracy-parallelism curve per sampler (its configurations and budgets pooled; the best accuracy at ≥ ρ tokens per forward, "
+            + "integrated over ln ρ from 1 to the canvas length, divided by ln(canvas): 1 = full accuracy with the whole canvas in one pass):\n"
+            + formatParallelismAreaTable(ParallelismArea.of(aggregates)))
         for (task, rows) in try database.staleTaskVersionRows().sorted(by: { $0.key < $1.key }) {
             print("(\(task): \(rows) rows of an older version of the task, before its definition or data changed, are left out)")
         }

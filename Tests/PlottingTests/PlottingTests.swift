@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Plotting
-import Sweeps
+@testable import Sweeps
 
 @Suite struct PlottingTests {
     static func scratchFolder() -> URL {
@@ -93,6 +93,25 @@ extension PlottingTests {
         let points = [(4.0, 60.0), (1.0, 20.0), (2.0, 10.0), (8.0, 55.0), (16.0, 90.0), (2.0, 30.0)]
             .map { LineChart.Point(x: $0.0, y: $0.1, low: $0.1, high: $0.1) }
         #expect(ExperimentFigures.paretoFrontier(points).map(\.x) == [1, 2, 4, 16])
+        // More x is better (tokens per forward): undominated by a point with more x and more accuracy.
+        #expect(ExperimentFigures.paretoFrontier(points, lowerXBetter: false).map(\.x) == [16])
+        let parallel = [(1.0, 95.0), (2.0, 90.0), (2.0, 80.0), (4.0, 92.0), (8.0, 40.0), (6.0, 30.0)]
+            .map { LineChart.Point(x: $0.0, y: $0.1, low: $0.1, high: $0.1) }
+        #expect(ExperimentFigures.paretoFrontier(parallel, lowerXBetter: false).map(\.x) == [1, 4, 8])
+    }
+
+    /// Rows of a configuration from before budget-free runs existed (one per budget) beside its budget-free run:
+    /// over the budget, a curve and a level; never a point at budget 0.
+    @Test func oldPerBudgetRowsBesideABudgetFreeRun() {
+        func point(_ budget: Int?, _ accuracy: Double) -> Aggregate {
+            Aggregate(model: "m", task: "t", samplerConfig: "fast", stepBudget: budget, sampler: "fast", generationLength: 8,
+                      examples: 10, correct: 10 * accuracy, meanNFE: 2, tokensPerForward: 4, msPerExample: 1)
+        }
+        let chart = ExperimentFigures.lineChart([point(2, 0.9), point(8, 0.9), point(nil, 0.9)], axis: .steps, title: "t")
+        #expect(chart.series.map(\.name) == ["fast", "fast (budget-free)"])
+        #expect(chart.series.map(\.level) == [false, true])
+        #expect(chart.series.flatMap(\.points).map(\.x).allSatisfy { $0 >= 2 })
+        #expect(chart.frontier.map(\.x) == [2])
     }
 
     @Test func figuresFromADatabase() throws {
@@ -111,19 +130,40 @@ extension PlottingTests {
                     commitSteps: (0 ..< 4).map { min($0, budget - 1) }, gitCommit: "x", dlabVersion: "0"))
             }
         }
+        // A budget-free configuration: one run, no budget, 9 of 10 right in 2 passes.
+        for index in 0 ..< 10 {
+            var row = ExampleResult(
+                runKey: "c", experiment: "t", model: "m", task: "sudoku4", taskVersion: 1, split: "eval", taskSeed: 0,
+                exampleIndex: index, sampler: "c", samplerParameters: "{}", samplerConfig: "c", stepBudget: 0, seed: 0,
+                repeatIndex: 0, generationLength: 4, blockLength: nil, prompt: "p", output: "o", reference: "o",
+                score: index < 9 ? 1 : 0, nfe: 2, stepsRun: 2, tokensPerForward: 2, wallSeconds: 0.002,
+                commitSteps: [0, 0, 1, 1], gitCommit: "x", dlabVersion: "0")
+            row.budgetFree = true
+            try database.insert(row)
+        }
         let files = try ExperimentFigures.write(from: database, to: folder.appendingPathComponent("plots"))
         #expect(files.map(\.png.lastPathComponent) == [
             "sudoku4-accuracy-vs-steps.png", "sudoku4-accuracy-vs-nfe.png", "sudoku4-accuracy-vs-time.png",
-            "sudoku4-accuracy-vs-tokens-per-forward.png", "sudoku4-commit-order.png",
+            "sudoku4-accuracy-vs-parallelism.png", "sudoku4-commit-order.png",
         ])
         for file in files {
             #expect(FileManager.default.fileExists(atPath: file.svg.path))
         }
         let data = try String(contentsOf: files[0].data, encoding: .utf8)
         #expect(data.contains("# a\n") && data.contains("# Pareto frontier"))
-        // Tokens per forward: 4 tokens in 4 passes (1, accuracy 80%) and in 1 pass (4, accuracy 20%).
-        let perPass = try String(contentsOf: files[3].data, encoding: .utf8)
-        #expect(perPass.contains("# a\n") && perPass.contains("\n1\t80\t") && perPass.contains("\n4\t20\t"), "\(perPass)")
+        // Over the step budget the budget-free point is a level across the budgets (1 to 4), outside the frontier.
+        let blocks = data.components(separatedBy: "\n\n\n")
+        #expect(blocks.contains { $0.hasPrefix("# c (budget-free)\n# x\ty\tlow\thigh\n1\t90\t") && $0.contains("\n4\t90\t") })
+        #expect(blocks.last?.contains("\t90\t") == false)
+        let script = try String(contentsOf: files[0].script, encoding: .utf8)
+        #expect(script.contains("dt 3") && script.contains("with steps"))
+        // Over NFE it is one point, on the frontier (90% at 2 passes beats b's 80% at 4).
+        let nfe = try String(contentsOf: files[1].data, encoding: .utf8)
+        #expect(nfe.contains("# c\n# x\ty\tlow\thigh\n2\t90\t"))
+        #expect(nfe.components(separatedBy: "# Pareto frontier").last?.contains("\n2\t90\t") == true)
+        // Over tokens per forward the frontier turns: best accuracy at no less parallelism.
+        let parallel = try String(contentsOf: files[3].script, encoding: .utf8)
+        #expect(parallel.contains("with fsteps"))
     }
 
     /// A gnuplot that never exits is stopped after the time limit (its whole process group), with an error.

@@ -17,12 +17,12 @@ plot "addition-accuracy-vs-steps.dat" index 0 using 1:2:3:4 with yerrorlines lc 
      "addition-accuracy-vs-steps.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · llada_low_confidence", \
      "addition-accuracy-vs-steps.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · llada_random", \
      "addition-accuracy-vs-steps.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · dream_topk_margin", \
-     "addition-accuracy-vs-steps.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7", \
-     "addition-accuracy-vs-steps.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9", \
-     "addition-accuracy-vs-steps.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1", \
-     "addition-accuracy-vs-steps.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0", \
+     "addition-accuracy-vs-steps.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 3 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7 (budget-free)", \
+     "addition-accuracy-vs-steps.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 3 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9 (budget-free)", \
+     "addition-accuracy-vs-steps.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 3 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1 (budget-free)", \
+     "addition-accuracy-vs-steps.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 3 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0 (budget-free)", \
      "addition-accuracy-vs-steps.dat" index 8 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound", \
-     "addition-accuracy-vs-steps.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · autoregressive", \
+     "addition-accuracy-vs-steps.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 3 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · autoregressive (budget-free)", \
      "addition-accuracy-vs-steps.dat" index 10 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
      "addition-accuracy-vs-steps.dat" index 10 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output
@@ -43,12 +43,12 @@ plot "addition-accuracy-vs-steps.dat" index 0 using 1:2:3:4 with yerrorlines lc 
      "addition-accuracy-vs-steps.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · llada_low_confidence", \
      "addition-accuracy-vs-steps.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · llada_random", \
      "addition-accuracy-vs-steps.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · dream_topk_margin", \
-     "addition-accuracy-vs-steps.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7", \
-     "addition-accuracy-vs-steps.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9", \
-     "addition-accuracy-vs-steps.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1", \
-     "addition-accuracy-vs-steps.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0", \
+     "addition-accuracy-vs-steps.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 3 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7 (budget-free)", \
+     "addition-accuracy-vs-steps.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 3 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9 (budget-free)", \
+     "addition-accuracy-vs-steps.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 3 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1 (budget-free)", \
+     "addition-accuracy-vs-steps.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 3 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0 (budget-free)", \
      "addition-accuracy-vs-steps.dat" index 8 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound", \
-     "addition-accuracy-vs-steps.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · autoregressive", \
+     "addition-accuracy-vs-steps.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 3 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · autoregressive (budget-free)", \
      "addition-accuracy-vs-steps.dat" index 10 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
      "addition-accuracy-vs-steps.dat" index 10 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output

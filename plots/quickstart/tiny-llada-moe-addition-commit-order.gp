@@ -22,19 +22,19 @@ set title "dream_topk_margin (5 steps)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:4.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 2 using 1:2:3 with image notitle
-set title "fast_dllm_threshold threshold=0.7 (5 steps)"
+set title "fast_dllm_threshold threshold=0.7 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:1.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 3 using 1:2:3 with image notitle
-set title "fast_dllm_threshold threshold=0.9 (5 steps)"
+set title "fast_dllm_threshold threshold=0.9 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:1.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 4 using 1:2:3 with image notitle
-set title "eb_sampler gamma=0.1 (5 steps)"
+set title "eb_sampler gamma=0.1 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:1.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 5 using 1:2:3 with image notitle
-set title "eb_sampler gamma=1.0 (5 steps)"
+set title "eb_sampler gamma=1.0 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:0.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 6 using 1:2:3 with image notitle
@@ -42,7 +42,7 @@ set title "gemma_entropy_bound (5 steps)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:0.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 7 using 1:2:3 with image notitle
-set title "autoregressive (5 steps)"
+set title "autoregressive (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:4.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 8 using 1:2:3 with image notitle
@@ -70,19 +70,19 @@ set title "dream_topk_margin (5 steps)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:4.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 2 using 1:2:3 with image notitle
-set title "fast_dllm_threshold threshold=0.7 (5 steps)"
+set title "fast_dllm_threshold threshold=0.7 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:1.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 3 using 1:2:3 with image notitle
-set title "fast_dllm_threshold threshold=0.9 (5 steps)"
+set title "fast_dllm_threshold threshold=0.9 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:1.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 4 using 1:2:3 with image notitle
-set title "eb_sampler gamma=0.1 (5 steps)"
+set title "eb_sampler gamma=0.1 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:1.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 5 using 1:2:3 with image notitle
-set title "eb_sampler gamma=1.0 (5 steps)"
+set title "eb_sampler gamma=1.0 (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:0.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 6 using 1:2:3 with image notitle
@@ -90,7 +90,7 @@ set title "gemma_entropy_bound (5 steps)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:0.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 7 using 1:2:3 with image notitle
-set title "autoregressive (5 steps)"
+set title "autoregressive (budget-free)"
 set xrange [-0.5:4.5]
 set yrange [-0.5:4.5]
 plot "tiny-llada-moe-addition-commit-order.dat" index 8 using 1:2:3 with image notitle

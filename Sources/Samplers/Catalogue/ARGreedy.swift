@@ -8,7 +8,7 @@ public struct ARGreedy: Sampler {
     public static let name = "ar_greedy"
     public static let about = SamplerAbout(
         summary: "Autoregressive model: prefill once, then one greedy token per forward pass (KV cache); the step budget is not used",
-        source: "greedy decoding, transformers GenerationMixin._sample (do_sample=False)", modelKinds: [.autoregressive])
+        source: "greedy decoding, transformers GenerationMixin._sample (do_sample=False)", modelKinds: [.autoregressive], stepBudget: .unused)
     public let config: NoParameters
 
     public init(_ config: NoParameters) throws {

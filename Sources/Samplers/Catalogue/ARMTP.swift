@@ -29,7 +29,7 @@ public struct ARMTP: Sampler {
     public static let about = SamplerAbout(
         summary: "Autoregressive model with MTP modules: draft k tokens, verify them in one pass, keep the agreeing prefix + 1 (equals ar_greedy)",
         source: "DeepSeek-V3, arXiv 2412.19437 §5.4.3; Leviathan et al. 2023, arXiv 2211.17192 (greedy verification)",
-        modelKinds: [.autoregressive])
+        modelKinds: [.autoregressive], stepBudget: .unused)
     public let config: ARMTPParameters
 
     public init(_ config: ARMTPParameters) throws {

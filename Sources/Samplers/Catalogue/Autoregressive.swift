@@ -13,7 +13,7 @@ public struct NoParameters: SamplerConfig, Equatable {
 public struct Autoregressive: LoopSampler {
     public static let name = "autoregressive"
     public static let about = SamplerAbout(summary: "Left to right, one greedy token per forward pass (the AR baseline)",
-                                           source: "greedy autoregressive decoding")
+                                           source: "greedy autoregressive decoding", stepBudget: .unused)
     public let config: WithLoop<NoParameters>
     public init(_ config: WithLoop<NoParameters>) throws { try config.validate(); self.config = config }
     public var pick: GumbelPick { GumbelPick(temperature: 0) }

@@ -69,7 +69,7 @@ public struct CreditDecoding: Sampler {
     public static let name = "credit_decoding"
     public static let about = SamplerAbout(
         summary: "CreditDecoding: threshold decoding on logits + alpha·ln(1 + credit), credit = decayed sum of past top-1 probabilities^gamma",
-        source: "Wang et al. 2025, arXiv 2510.06133; inclusionAI/dInfer parallel_strategy.py: CreditThresholdParallelDecoder")
+        source: "Wang et al. 2025, arXiv 2510.06133; inclusionAI/dInfer parallel_strategy.py: CreditThresholdParallelDecoder", stepBudget: .unused)
     public let config: CreditDecodingParameters
     public init(_ config: CreditDecodingParameters) throws { try config.validate(); self.config = config }
 

@@ -81,7 +81,7 @@ public struct DAEDAL: Sampler {
     public static let name = "daedal"
     public static let about = SamplerAbout(
         summary: "DAEDAL: variable length; grow the canvas until EOS is confident, then denoise a window and expand unsure masks",
-        source: "Li et al. 2025, arXiv 2508.00819; Li-Jinsong/DAEDAL models/LLaDA_DAEDAL.py: generate", changesLength: true)
+        source: "Li et al. 2025, arXiv 2508.00819; Li-Jinsong/DAEDAL models/LLaDA_DAEDAL.py: generate", changesLength: true, stepBudget: .unused)
     public let config: DAEDALParameters
     public init(_ config: DAEDALParameters) throws { try config.validate(); self.config = config }
 

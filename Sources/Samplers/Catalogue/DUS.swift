@@ -78,7 +78,7 @@ public struct DUS: Sampler {
     public static let name = "dus"
     public static let about = SamplerAbout(
         summary: "DUS: unmask each block in dilated levels (stride B/2, B/4, …, 1), one forward pass per level",
-        source: "Luxembourg et al. 2025, arXiv 2506.19037; omerlux/DUS generate.py: generate_scheduled (dilated)", revisesTokens: true)
+        source: "Luxembourg et al. 2025, arXiv 2506.19037; omerlux/DUS generate.py: generate_scheduled (dilated)", revisesTokens: true, stepBudget: .unused)
     public let config: DUSParameters
     public init(_ config: DUSParameters) throws { try config.validate(); self.config = config }
 

@@ -30,7 +30,7 @@ public struct EBSampler: LoopSampler {
     public static let name = "eb_sampler"
     public static let about = SamplerAbout(
         summary: "EB-Sampler: commit lowest-entropy proposals while sum H - max H <= gamma",
-        source: "Ben-Hamu et al. 2025, arXiv 2505.24857; NEUIR/PC-Sampler src/generate.py: generate_with_eb_sampler")
+        source: "Ben-Hamu et al. 2025, arXiv 2505.24857; NEUIR/PC-Sampler src/generate.py: generate_with_eb_sampler", stepBudget: .unused)
     public let config: WithLoop<EBParameters>
     public init(_ config: WithLoop<EBParameters>) throws { try config.validate(); self.config = config }
     public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? EBParameters.defaultTemperature) }

@@ -63,7 +63,7 @@ public struct EntropyBoundRenoise: Sampler {
     public static let about = SamplerAbout(
         summary: "DiffusionGemma: accept lowest-entropy samples under an entropy bound, re-noise (or re-mask) the rest",
         source: "transformers models/diffusion_gemma/generation_diffusion_gemma.py: EntropyBoundSampler", revisesTokens: true,
-        modelKinds: [.masked, .uniform])
+        modelKinds: [.masked, .uniform], stepBudget: .cap)
     public let config: RenoiseParameters
 
     public init(_ config: RenoiseParameters) throws {

@@ -59,7 +59,7 @@ public struct FastDLLMThreshold: LoopSampler {
     public static let name = "fast_dllm_threshold"
     public static let about = SamplerAbout(
         summary: "Fast-dLLM: commit all proposals with confidence >= threshold (at least one) until the block is full",
-        source: "Wu et al. 2025, arXiv 2505.22618; NVlabs/Fast-dLLM llada/generate.py: get_transfer_index")
+        source: "Wu et al. 2025, arXiv 2505.22618; NVlabs/Fast-dLLM llada/generate.py: get_transfer_index", stepBudget: .unused)
     public let config: WithLoop<FastDLLMThresholdParameters>
     public init(_ config: WithLoop<FastDLLMThresholdParameters>) throws { try config.validate(); self.config = config }
     public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? FastDLLMThresholdParameters.defaultTemperature) }
@@ -72,7 +72,7 @@ public struct FastDLLMFactor: LoopSampler {
     public static let name = "fast_dllm_factor"
     public static let about = SamplerAbout(
         summary: "Fast-dLLM: commit the longest confidence-sorted prefix with c(j) >= 1 - f/(j+1)",
-        source: "Wu et al. 2025, arXiv 2505.22618 (Thm 1); NVlabs/Fast-dLLM llada/generate.py: get_transfer_index_dynamic")
+        source: "Wu et al. 2025, arXiv 2505.22618 (Thm 1); NVlabs/Fast-dLLM llada/generate.py: get_transfer_index_dynamic", stepBudget: .unused)
     public let config: WithLoop<FastDLLMFactorParameters>
     public init(_ config: WithLoop<FastDLLMFactorParameters>) throws { try config.validate(); self.config = config }
     public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? FastDLLMFactorParameters.defaultTemperature) }

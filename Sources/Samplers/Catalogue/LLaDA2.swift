@@ -92,7 +92,7 @@ public struct LLaDA2Threshold: Sampler {
     public static let name = "llada2_threshold"
     public static let about = SamplerAbout(
         summary: "LLaDA 2.0: per absolute-aligned block, commit masked proposals with p > threshold (at least one)",
-        source: "inclusionAI LLaDA 2.0, arXiv 2512.15745; sgl-project/sglang dllm/algorithm/low_confidence.py: LowConfidence")
+        source: "inclusionAI LLaDA 2.0, arXiv 2512.15745; sgl-project/sglang dllm/algorithm/low_confidence.py: LowConfidence", stepBudget: .unused)
     public let config: LLaDA2ThresholdParameters
     public init(_ config: LLaDA2ThresholdParameters) throws { try config.validate(); self.config = config }
 
@@ -118,7 +118,7 @@ public struct LLaDA21Editing: Sampler {
     public static let about = SamplerAbout(
         summary: "LLaDA 2.1: commit masks above threshold, overwrite filled tokens above edit_threshold, edit on after the block is full",
         source: "inclusionAI LLaDA 2.1, arXiv 2602.08676; sgl-project/sglang dllm/algorithm/joint_threshold.py: JointThreshold; diffusers LLaDA2Pipeline defaults",
-        revisesTokens: true)
+        revisesTokens: true, stepBudget: .unused)
     public let config: LLaDA21Parameters
     public init(_ config: LLaDA21Parameters) throws { try config.validate(); self.config = config }
 

@@ -76,7 +76,7 @@ public struct MDLMFirstHitting: LoopSampler {
     public static let name = "mdlm_first_hitting"
     public static let about = SamplerAbout(
         summary: "First-hitting: reveal one uniformly random masked position per forward pass",
-        source: "Zheng et al. 2024, arXiv 2409.02908 (first-hitting sampler)")
+        source: "Zheng et al. 2024, arXiv 2409.02908 (first-hitting sampler)", stepBudget: .unused)
     public let config: WithLoop<FirstHittingParameters>
     public init(_ config: WithLoop<FirstHittingParameters>) throws { try config.validate(); self.config = config }
     public var pick: GumbelPick { GumbelPick(temperature: config.own.temperature ?? FirstHittingParameters.defaultTemperature) }

@@ -68,7 +68,7 @@ public struct Prophet: Sampler {
     public static let name = "prophet"
     public static let about = SamplerAbout(
         summary: "Prophet: LLaDA decoding; fill every mask at once when the answer window's top1-top2 logit gap passes the phase threshold",
-        source: "Li et al. 2025, arXiv 2508.19982; pixeli99/Prophet generate_earlyexit.py: generate, should_early_exit")
+        source: "Li et al. 2025, arXiv 2508.19982; pixeli99/Prophet generate_earlyexit.py: generate, should_early_exit", stepBudget: .cap)
     public let config: ProphetParameters
     public init(_ config: ProphetParameters) throws { try config.validate(); self.config = config }
 

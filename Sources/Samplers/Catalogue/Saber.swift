@@ -49,7 +49,7 @@ public struct Saber: Sampler {
     public static let name = "saber"
     public static let about = SamplerAbout(
         summary: "Saber: commit masks above the mean confidence of committed tokens (at least n), re-mask the largest confidence drops",
-        source: "Dong et al. 2025, arXiv 2510.18165; zhaoyMa/Saber decoding.py: generate_with_saber", revisesTokens: true)
+        source: "Dong et al. 2025, arXiv 2510.18165; zhaoyMa/Saber decoding.py: generate_with_saber", revisesTokens: true, stepBudget: .unused)
     public let config: SaberParameters
     public init(_ config: SaberParameters) throws { try config.validate(); self.config = config }
 

@@ -72,7 +72,7 @@ public struct SlowFast: Sampler {
     public static let name = "slow_fast"
     public static let about = SamplerAbout(
         summary: "SlowFast: a slow phase commits one token a pass until the confident span is stable, a fast phase fills the span in parallel",
-        source: "Wei et al. 2025, arXiv 2506.10848; LiangrunFlora/Slow-Fast-Sampling generate_slow_fast_sampling.py: generate_slow_fast_sampling")
+        source: "Wei et al. 2025, arXiv 2506.10848; LiangrunFlora/Slow-Fast-Sampling generate_slow_fast_sampling.py: generate_slow_fast_sampling", stepBudget: .unused)
     public let config: SlowFastParameters
     public init(_ config: SlowFastParameters) throws { try config.validate(); self.config = config }
 

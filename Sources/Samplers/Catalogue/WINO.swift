@@ -50,7 +50,7 @@ public struct WINO: Sampler {
     public static let name = "wino"
     public static let about = SamplerAbout(
         summary: "WINO: draft masked proposals above threshold, re-mask decoded tokens whose leave-one-out probability < threshold_back",
-        source: "Hong et al. 2025, arXiv 2507.18578; Feng-Hong/WINO-DLLM LLaDA/decoding.py: decoding_wino", revisesTokens: true)
+        source: "Hong et al. 2025, arXiv 2507.18578; Feng-Hong/WINO-DLLM LLaDA/decoding.py: decoding_wino", revisesTokens: true, stepBudget: .unused)
     public let config: WINOParameters
     public init(_ config: WINOParameters) throws { try config.validate(); self.config = config }
 
