@@ -54,6 +54,18 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     public var draftsProposed: [Int]? = nil
     public var draftsAccepted: [Int]? = nil
 
+    /// Every step's canvas and confidence (experiments with `trace: full`); written to the `traces` table with the
+    /// row, in the same transaction. Not a column of `examples`, and not read back with the row.
+    public var trace: ExampleTrace? = nil
+
+    /// The columns of `examples`: every stored property but `trace`.
+    enum CodingKeys: String, CodingKey {
+        case runKey, experiment, model, task, taskVersion, split, taskSeed, exampleIndex, sampler, samplerParameters
+        case samplerConfig, stepBudget, seed, repeatIndex, generationLength, blockLength, prompt, output, reference, score
+        case scores, nfe, stepsRun, tokensPerForward, wallSeconds, commitSteps, gitCommit, dlabVersion, blasCore
+        case blasThreads, batchSize, draftsProposed, draftsAccepted
+    }
+
     public static let databaseTableName = "examples"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
