@@ -1,12 +1,12 @@
 import Foundation
 import GRDB
 
-/// Full traces (`trace: full`): one `traces` row per example, keyed like its `examples` row and written in the same
-/// transaction, so a sweep killed at any moment leaves no example without its trace and no trace without its row.
+/// Full traces (`trace: full`): one `traces` row per example, keyed by its `examples` row's id and written in the
+/// same transaction, so a sweep killed at any moment leaves no example without its trace and no trace without its row.
 ///
 /// ```sql
-/// traces(run_key, example_index, repeat_index,   -- the example (primary key)
-///        steps, width,                           -- the blobs' shape [steps, width]
+/// traces(example_id,    -- examples.id of the example (the primary key: no second copy of the run key)
+///        steps, width,  -- the blobs' shape [steps, width]
 ///        canvases,     -- BLOB: the canvas after each step, little-endian Int32 token ids, -1 past the canvas
 ///        predictions,  -- BLOB: the model's top token per position in the pass the step acted on, Int32, -1 unknown
 ///        confidences,  -- BLOB: UInt8 per position and step, that token's probability q/254 (255 = unknown)
@@ -27,9 +27,7 @@ extension ResultsDatabase {
     static func registerTracesMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("traces v1: full traces per example") { db in
             try db.create(table: "traces") { table in
-                table.column("run_key", .text).notNull()
-                table.column("example_index", .integer).notNull()
-                table.column("repeat_index", .integer).notNull()
+                table.column("example_id", .integer).primaryKey()
                 table.column("steps", .integer).notNull()
                 table.column("width", .integer).notNull()
                 table.column("canvases", .blob).notNull()
@@ -37,7 +35,6 @@ extension ResultsDatabase {
                 table.column("confidences", .blob).notNull()
                 table.column("answer_step", .integer)
                 table.column("answer_stable_step", .integer)
-                table.primaryKey(["run_key", "example_index", "repeat_index"])
             }
             try db.execute(sql: """
                 CREATE VIEW trace_answer_steps AS
@@ -45,19 +42,18 @@ extension ResultsDatabase {
                        e.example_index, e.repeat_index, e.score, e.nfe, t.steps, t.answer_step, t.answer_stable_step,
                        (t.answer_step + 1.0) / t.steps AS answer_fraction,
                        (t.answer_stable_step + 1.0) / t.steps AS answer_stable_fraction
-                FROM examples AS e JOIN traces AS t USING (run_key, example_index, repeat_index)
+                FROM examples AS e JOIN traces AS t ON t.example_id = e.id
                 """)
         }
     }
 
-    /// Writes an example's trace in the transaction of its row (only when the row itself was written).
+    /// Writes an example's trace in the transaction of its row, right after the row (whose id it takes).
     static func insertTrace(of result: ExampleResult, in db: Database) throws {
         guard let stored = result.trace else { return }
         try db.execute(sql: """
-            INSERT INTO traces (run_key, example_index, repeat_index, steps, width, canvases, predictions, confidences,
-                                answer_step, answer_stable_step)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [result.runKey, result.exampleIndex, result.repeatIndex, stored.trace.steps, stored.trace.width,
+            INSERT INTO traces (example_id, steps, width, canvases, predictions, confidences, answer_step, answer_stable_step)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [db.lastInsertedRowID, stored.trace.steps, stored.trace.width,
                              stored.trace.canvasBlob, stored.trace.predictionBlob, stored.trace.confidenceBlob, stored.answerStep,
                              stored.answerStableStep])
     }
@@ -69,8 +65,9 @@ extension ResultsDatabase {
 
     static func trace(of key: ExampleKey, in db: Database) throws -> ExampleTrace? {
         guard let row = try Row.fetchOne(db, sql: """
-            SELECT steps, width, canvases, predictions, confidences, answer_step, answer_stable_step FROM traces
-            WHERE run_key = ? AND example_index = ? AND repeat_index = ?
+            SELECT t.steps, t.width, t.canvases, t.predictions, t.confidences, t.answer_step, t.answer_stable_step
+            FROM traces AS t JOIN examples AS e ON t.example_id = e.id
+            WHERE e.run_key = ? AND e.example_index = ? AND e.repeat_index = ?
             """, arguments: [key.runKey, key.exampleIndex, key.repeatIndex]) else { return nil }
         let trace = try FullTrace(steps: try row.decode(Int.self, forColumn: "steps"), width: try row.decode(Int.self, forColumn: "width"),
                                   canvasBlob: try row.decode(Data.self, forColumn: "canvases"),

@@ -220,6 +220,37 @@ import Testing
         for key in keys { #expect(try merged.trace(of: key) == reference.trace(of: key)) }
     }
 
+    /// A file-backed task decoded canvas after canvas: each traced step shows everything generated so far (the
+    /// finished canvases, then the current one), so the last step holds the whole output.
+    @Test func canvasAfterCanvasTracesTheWholeOutput() throws {
+        let folder = try FileTaskSweepTests().experiment()
+        let definition = folder.appendingPathComponent("tasks/sums.yaml")
+        try (try String(contentsOf: definition, encoding: .utf8)).replacingOccurrences(of: "generation_length: 5", with: "generation_length: 15")
+            .write(to: definition, atomically: true, encoding: .utf8)
+        let specFile = folder.appendingPathComponent("filetask.yaml")
+        try (try String(contentsOf: specFile, encoding: .utf8))
+            .replacingOccurrences(of: "steps: [5]", with: "steps: [5]\ngeneration_length: 5\ntrace: full")
+            .write(to: specFile, atomically: true, encoding: .utf8)
+        let spec = try ExperimentSpec(contentsOf: specFile)
+        let database = try ResultsDatabase(spec.database)
+        try SweepRunner(spec: spec, database: database).run()
+        let rows = try database.allResults()
+        #expect(rows.count == 4 && rows.contains { $0.commitSteps.count > 5 }, "no example needed a second canvas")
+        for row in rows {
+            let trace = try #require(try database.trace(of: row.key)).trace
+            let total = row.commitSteps.count
+            #expect(trace.steps == row.stepsRun && trace.width == total)
+            let last = try #require(trace.canvases.last)
+            #expect(!last.contains(FullTrace.absent))
+            for (step, canvas) in trace.canvases.enumerated() {
+                // Canvas k (5 steps each) shows 5·(k+1) tokens, the finished canvases as they ended.
+                let shown = 5 * (step / 5 + 1)
+                #expect(canvas.prefix(shown).allSatisfy { $0 != FullTrace.absent } && canvas.dropFirst(shown).allSatisfy { $0 == FullTrace.absent })
+                #expect(Array(canvas.prefix(5 * (step / 5))) == Array(last.prefix(5 * (step / 5))))
+            }
+        }
+    }
+
     @Test func specKeyTakesCommitsOrFull() throws {
         let base = "name: t\nmodels: [\(fixtureModel)]\ntasks: [{name: addition, examples: 2}]\nsamplers: [{name: llada_low_confidence}]\nsteps: [2]\n"
         #expect(try spec(base).trace == .commits)
