@@ -58,8 +58,8 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// row, in the same transaction. Not a column of `examples`, and not read back with the row.
     public var trace: ExampleTrace? = nil
 
-    /// The columns of `examples`: every stored property but `trace`.
-    enum CodingKeys: String, CodingKey {
+    /// The columns of `examples`: every stored property but `trace` (a test checks that none is left out).
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case runKey, experiment, model, task, taskVersion, split, taskSeed, exampleIndex, sampler, samplerParameters
         case samplerConfig, stepBudget, seed, repeatIndex, generationLength, blockLength, prompt, output, reference, score
         case scores, nfe, stepsRun, tokensPerForward, wallSeconds, commitSteps, gitCommit, dlabVersion, blasCore

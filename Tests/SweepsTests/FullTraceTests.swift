@@ -104,6 +104,18 @@ import Testing
         #expect(trace.confidences == [[u, u, u], [half, high, u], [half, high, u], [u, u, u]])
     }
 
+    /// `ExampleResult` lists its columns to leave `trace` out: a stored property added later without its coding key
+    /// would silently not be written, so every property but `trace` must be a coding key.
+    @Test func everyPropertyOfARowButItsTraceIsAColumn() {
+        let row = ExampleResult(
+            runKey: "r", experiment: "e", model: "m", task: "t", taskVersion: 1, split: "eval", taskSeed: 0, exampleIndex: 0,
+            sampler: "s", samplerParameters: "{}", samplerConfig: "s", stepBudget: 1, seed: 0, repeatIndex: 0,
+            generationLength: 1, blockLength: nil, prompt: "p", output: "o", reference: "o", score: 1, nfe: 1, stepsRun: 1,
+            tokensPerForward: 1, wallSeconds: 0, commitSteps: [0], gitCommit: "g", dlabVersion: "v")
+        let properties = Set(Mirror(reflecting: row).children.compactMap(\.label))
+        #expect(properties.subtracting(["trace"]) == Set(ExampleResult.CodingKeys.allCases.map(\.stringValue)))
+    }
+
     @Test func traceRoundTripsThroughTheDatabaseWithItsRow() throws {
         let folder = try temporaryFolder()
         let database = try ResultsDatabase(folder.appendingPathComponent("t.sqlite"))
