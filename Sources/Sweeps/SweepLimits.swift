@@ -71,6 +71,11 @@ final class DeadlineDenoiser: Denoiser {
         return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
     }
 
+    /// The model's optional interfaces, each pass checked against the deadline like `logits`.
+    var autoregressive: (any AutoregressiveModel)? {
+        base.autoregressive.map { model in CountedAutoregressiveModel(model) { [unowned self] in try check() } }
+    }
+
     var shadowBlock: (any ShadowBlockModel)? {
         base.shadowBlock.map { model in CountedShadowBlock(model) { [unowned self] _, _ in try check() } }
     }
