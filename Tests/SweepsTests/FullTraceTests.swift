@@ -143,6 +143,27 @@ import Testing
         #expect(throws: ResultsDatabaseError.self) { try ResultsDatabase(database.url).trace(of: row.key) }
     }
 
+    /// The medians `dlab report` prints, on known answer steps: per series, over its traced examples.
+    @Test func reportMediansOfKnownAnswerSteps() throws {
+        let database = try ResultsDatabase(try temporaryFolder().appendingPathComponent("m.sqlite"))
+        let trace = try Self.remaskingTrace()  // 5 steps
+        for (index, (config, step)) in [("a", 1), ("a", 4), ("a", 2), ("b", 0), ("b", 3)].enumerated() {
+            var row = ExampleResult(
+                runKey: config, experiment: "e", model: "m", task: "t", taskVersion: 1, split: "eval", taskSeed: 0,
+                exampleIndex: index, sampler: config, samplerParameters: "{}", samplerConfig: config, stepBudget: 5, seed: 0,
+                repeatIndex: 0, generationLength: 4, blockLength: nil, prompt: "p", output: "o", reference: "o", score: 1,
+                nfe: 5, stepsRun: 5, tokensPerForward: 0.8, wallSeconds: 0.1, commitSteps: [0, 1, 2, 1], gitCommit: "g", dlabVersion: "v")
+            row.trace = ExampleTrace(trace, answerStep: step, answerStableStep: 4)
+            try database.insert(row)
+        }
+        let medians = try database.answerStepMedians()
+        #expect(medians.map(\.series.samplerConfig) == ["a", "b"] && medians.map(\.examples) == [3, 2])
+        #expect(medians.map(\.medianStep) == [3, 2.5])  // 1-based: {2, 5, 3} and {1, 4}
+        #expect(medians.map(\.medianFraction) == [0.6, 0.5])
+        let table = formatAnswerStepTable(medians)
+        #expect(table.contains("median answer step") && table.contains("60%") && table.contains("2.5"), "\(table)")
+    }
+
     /// A sweep with `trace: full` on the fixture model: one trace per row, its last canvas the row's tokens, its
     /// size 9 bytes per step and position, and the view's answer steps those computed here from the blobs.
     @Test func sweepStoresOneCompactTracePerRow() throws {
@@ -183,6 +204,8 @@ import Testing
         #expect(stored == bytes)
         let medians = try database.answerStepMedians()
         #expect(!medians.isEmpty && medians.allSatisfy { $0.medianStep >= 1 && $0.medianFraction > 0 && $0.medianFraction <= 1 })
+        let report = try runDLab(["report", file.path])
+        #expect(report.status == 0 && report.output.contains("When the final answer first appears"), "\(report.errors)")
     }
 
     /// A sweep stopped by a failing example and resumed ends with the traces of an uninterrupted sweep: every row
