@@ -20,10 +20,14 @@ public protocol Denoiser: AnyObject {
     /// The model's left-to-right interface (KV cache, MTP drafting), for samplers of kind `.autoregressive`;
     /// nil for diffusion models. Wrappers hand out a wrapper that counts its forward passes.
     var autoregressive: (any AutoregressiveModel)? { get }
+    /// The model's one-pass shadow-block verification (WINO, see `ShadowBlockModel`); nil for models without it.
+    /// Wrappers hand out a wrapper that counts its passes.
+    var shadowBlock: (any ShadowBlockModel)? { get }
 }
 
 extension Denoiser {
     public var autoregressive: (any AutoregressiveModel)? { nil }
+    public var shadowBlock: (any ShadowBlockModel)? { nil }
 }
 
 /// Wraps a denoiser and counts forward passes, so that the NFE recorded with a result is measured by the core and
@@ -55,6 +59,11 @@ public final class CountingDenoiser: Denoiser {
         base.autoregressive.map { model in CountedAutoregressiveModel(model) { [unowned self] in forwardPasses += 1 } }
     }
 
+    /// A shadow-block pass is one forward pass.
+    public var shadowBlock: (any ShadowBlockModel)? {
+        base.shadowBlock.map { model in CountedShadowBlock(model) { [unowned self] _, _ in forwardPasses += 1 } }
+    }
+
     public func resetCount() {
         (forwardPasses, positionsComputed, cacheMode) = (0, 0, .none)
     }
@@ -80,11 +89,15 @@ public struct DenoiserCall {
     public var prefix: [TokenID]
     public var canvas: [TokenID]
     public var conditioning: Conditioning?
+    /// A shadow-block pass (`ShadowBlockModel`) over these canvas positions: the call's logits are then its canvas
+    /// rows followed by its shadow rows. Only sent to models whose `shadowBlock` is not nil.
+    public var shadowBlock: Range<Int>?
 
-    public init(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) {
+    public init(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?, shadowBlock: Range<Int>? = nil) {
         self.prefix = prefix
         self.canvas = canvas
         self.conditioning = conditioning
+        self.shadowBlock = shadowBlock
     }
 }
 

@@ -63,7 +63,14 @@ public final class BatchingDenoiser: @unchecked Sendable {
         } catch {
             // A bad call fails the whole pass: serve each alone, so that only its example gets the error.
             results = batch.map { item in
-                Result { try model.logits(prefix: item.call.prefix, canvas: item.call.canvas, conditioning: item.call.conditioning) }
+                Result {
+                    let call = item.call
+                    if let block = call.shadowBlock {
+                        guard let shadowed = model.shadowBlock else { throw BatchShadowError() }
+                        return .joiningShadow(try shadowed.logitsWithShadow(prefix: call.prefix, canvas: call.canvas, block: block))
+                    }
+                    return try model.logits(prefix: call.prefix, canvas: call.canvas, conditioning: call.conditioning)
+                }
             }
         }
         let share = seconds(since: start) / Double(batch.count)
@@ -92,10 +99,40 @@ public final class BatchSlot: Denoiser {
     public var kind: DiffusionKind { batcher.model.kind }
 
     public func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        try submit(DenoiserCall(prefix: prefix, canvas: canvas, conditioning: conditioning))
+    }
+
+    /// The model's shadow-block pass (WINO), served within a batched pass like any other call.
+    public var shadowBlock: (any ShadowBlockModel)? {
+        batcher.model.shadowBlock == nil ? nil : SlotShadowBlock(slot: self)
+    }
+
+    func submit(_ call: DenoiserCall) throws -> Logits {
         let start = ContinuousClock.now
-        let (result, share) = batcher.submit(DenoiserCall(prefix: prefix, canvas: canvas, conditioning: conditioning))
+        let (result, share) = batcher.submit(call)
         waitingSeconds += seconds(since: start)
         passShareSeconds += share
         return try result.get()
     }
+}
+
+/// A batch slot's shadow-block pass: its call carries the block, and its rows come back as canvas then shadow.
+final class SlotShadowBlock: ShadowBlockModel {
+    let slot: BatchSlot
+
+    init(slot: BatchSlot) {
+        self.slot = slot
+    }
+
+    func logitsWithShadow(prefix: [TokenID], canvas: [TokenID], block: Range<Int>) throws -> (canvas: Logits, shadow: Logits) {
+        let rows = try slot.submit(DenoiserCall(prefix: prefix, canvas: canvas, conditioning: nil, shadowBlock: block))
+        guard rows.rows == canvas.count + block.count else {
+            throw BatchShadowError(description: "the batched pass returned \(rows.rows) rows for \(canvas.count) canvas and \(block.count) shadow positions")
+        }
+        return rows.splitShadow(canvasRows: canvas.count)
+    }
+}
+
+struct BatchShadowError: Error, CustomStringConvertible {
+    var description = "a shadow-block call reached a model that cannot run one"
 }

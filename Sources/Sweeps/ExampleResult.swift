@@ -63,6 +63,18 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// False in rows written before budget-free runs existed (every sampler was run once per budget).
     public var budgetFree: Bool = false
 
+    /// Every step's canvas and confidence (experiments with `trace: full`); written to the `traces` table with the
+    /// row, in the same transaction. Not a column of `examples`, and not read back with the row.
+    public var trace: ExampleTrace? = nil
+
+    /// The columns of `examples`: every stored property but `trace` (a test checks that none is left out).
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case runKey, experiment, model, task, taskVersion, split, taskSeed, exampleIndex, sampler, samplerParameters
+        case samplerConfig, stepBudget, seed, repeatIndex, generationLength, blockLength, prompt, output, reference, score
+        case scores, nfe, stepsRun, tokensPerForward, wallSeconds, commitSteps, gitCommit, dlabVersion, blasCore
+        case blasThreads, batchSize, draftsProposed, draftsAccepted
+    }
+
     public static let databaseTableName = "examples"
     public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase

@@ -18,6 +18,7 @@ import Yams
 /// steps: [1, 2, 4, 8, 16]                # step budgets, the x-axis; clamped to the canvas length
 /// block_length: 16                       # optional, default the whole canvas
 /// seeds: [0]                             # sampler seeds; repeats: generations per example and seed
+/// trace: full                            # optional: every step's canvas and confidences (default: commits)
 /// ```
 public struct ExperimentSpec: Sendable {
     public struct Model: Sendable, Equatable {
@@ -60,6 +61,8 @@ public struct ExperimentSpec: Sendable {
     public var blockLength: Int?
     public var seeds: [Int]
     public var repeats: Int
+    /// What each row keeps of its generation: commit steps (default) or the full trace (`traces` table).
+    public var trace = TraceLevel.commits
     /// The results database (default `results/<name>.sqlite` beside the spec file).
     public var database: URL
     /// True when `database` is the default `results/<name>.sqlite` (no `results:` key): only then may `dlab`
@@ -91,7 +94,7 @@ public struct ExperimentSpec: Sendable {
         }
         let top = try reader.mapping(root, key: "(top level)", allowed: [
             "name", "description", "models", "model", "tasks", "samplers", "steps", "generation_length",
-            "block_length", "seeds", "repeats", "results",
+            "block_length", "seeds", "repeats", "results", "trace",
         ], required: ["name", "tasks", "samplers", "steps"])
         let folder = file.deletingLastPathComponent()
         self.file = file
@@ -124,6 +127,13 @@ public struct ExperimentSpec: Sendable {
         blockLength = try top["block_length"].map { try reader.positiveInt($0, key: "block_length") }
         seeds = try top["seeds"].map { try reader.ints($0, key: "seeds") } ?? [0]
         repeats = try top["repeats"].map { try reader.positiveInt($0, key: "repeats") } ?? 1
+        if let node = top["trace"] {
+            let text = try reader.string(node, key: "trace")
+            guard let level = TraceLevel(rawValue: text) else {
+                throw reader.error(node, key: "trace", "must be one of \(TraceLevel.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")), got '\(text)'")
+            }
+            trace = level
+        }
         let stepsNode = top["steps"]
         if let results = top["results"] {
             database = URL(fileURLWithPath: try reader.string(results, key: "results"), relativeTo: folder).standardizedFileURL

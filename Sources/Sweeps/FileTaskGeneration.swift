@@ -9,10 +9,10 @@ extension SweepRunner {
     /// decode) up to the task's generation length, ending early after a canvas that holds an end-of-sequence token
     /// or one of the task's stop strings. The spec's `generation_length` is then the canvas, the task's the total.
     func generateAnswer(_ run: Run, prompt: [TokenID], denoiser: any Denoiser, tokenizer: HFTokenizer,
-                        rng: inout SeededGenerator) throws -> Generation {
+                        rng: inout SeededGenerator, trace: FullTraceRecorder? = nil) throws -> Generation {
         let task = run.task.task
         guard task is FileBackedTask else {
-            return try run.sampler.sampler.generate(prompt, run.generationLength, run.steps, denoiser, &rng)
+            return try run.sampler.sampler.generate(prompt, run.generationLength, run.steps, denoiser, &rng, trace)
         }
         let stops = task.stopStrings.filter { !$0.isEmpty }
         let multiCanvas = try MultiCanvas(canvasLength: run.generationLength,
@@ -23,7 +23,8 @@ extension SweepRunner {
             return stops.contains { text.contains($0) }
         }
         return try multiCanvas.generate(prompt: prompt, endOfSequence: denoiser.specialTokens.endOfSequence, stop: stopped) { prefix, length in
-            try run.sampler.sampler.generate(prefix, length, run.steps, denoiser, &rng)
+            trace?.earlier = Array(prefix.dropFirst(prompt.count))  // a traced canvas follows the finished ones
+            return try run.sampler.sampler.generate(prefix, length, run.steps, denoiser, &rng, trace)
         }
     }
 }

@@ -89,6 +89,7 @@ public final class ResultsDatabase {
         registerDraftingMigration(&migrator)
         registerCacheMigration(&migrator)
         registerBudgetFreeMigration(&migrator)
+        registerTracesMigration(&migrator)
         return migrator
     }
 
@@ -101,13 +102,15 @@ public final class ResultsDatabase {
         "budget_free",
     ]
 
-    /// Writes one example in its own transaction.
+    /// Writes one example (and its full trace, if it has one) in its own transaction.
     /// - Returns: false when a row with the same key is already there (it is left as it is).
     @discardableResult
     public func insert(_ result: ExampleResult) throws -> Bool {
         try guarded { try queue.write { db in
             try result.insert(db, onConflict: .ignore)
-            return db.changesCount > 0
+            guard db.changesCount > 0 else { return false }
+            try Self.insertTrace(of: result, in: db)
+            return true
         } }
     }
 
@@ -157,9 +160,11 @@ public final class ResultsDatabase {
             let source = try ResultsDatabase(other, create: false)
             let rows = try source.allResults()
             try guarded { try queue.write { db in
-                for row in rows {
+                for var row in rows {
                     try row.insert(db, onConflict: .ignore)
                     if db.changesCount > 0 {
+                        row.trace = try source.trace(of: row.key)
+                        try Self.insertTrace(of: row, in: db)
                         added += 1
                         continue
                     }

@@ -167,9 +167,11 @@ public struct SweepRunner {
         var rng = SeededGenerator(seed: UInt64(bitPattern: Int64(run.seed)),
                                   stream: UInt64(index) << 20 | UInt64(repeatIndex))
         let base = denoiser ?? folder.denoiser
-        let counter = CountingDenoiser(exampleTimeout.map { DeadlineDenoiser(base, seconds: $0) } ?? base)
+        let timed = exampleTimeout.map { DeadlineDenoiser(base, seconds: $0) } ?? base
+        let tracer = spec.trace == .full ? FullTraceRecorder(base: timed) : nil  // `trace: full`, see FullTrace
+        let counter = CountingDenoiser(tracer?.tap ?? timed)
         let start = ContinuousClock.now
-        let generation = try generateAnswer(run, prompt: prompt, denoiser: counter, tokenizer: tokenizer, rng: &rng)
+        let generation = try generateAnswer(run, prompt: prompt, denoiser: counter, tokenizer: tokenizer, rng: &rng, trace: tracer)
         var wall = seconds(since: start)
         if let slot = denoiser as? BatchSlot { wall += slot.passShareSeconds - slot.waitingSeconds }
         let output = tokenizer.decode(generation.tokens, skipSpecial: true)
@@ -192,6 +194,7 @@ public struct SweepRunner {
         result.cacheMode = counter.cacheMode.rawValue
         result.positionsComputed = counter.positionsComputed > 0 ? counter.positionsComputed : nil
         result.budgetFree = run.stepBudget == nil
+        result.trace = try tracer.map { ExampleTrace(try $0.trace(), special: base.specialTokens) }
         if !generation.draftsProposed.isEmpty {
             (result.draftsProposed, result.draftsAccepted) = (generation.draftsProposed, generation.draftsAccepted)
         }

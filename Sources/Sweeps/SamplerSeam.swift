@@ -12,11 +12,12 @@ public func canonicalJSON(_ parameters: [String: ParameterValue]) throws -> Stri
 }
 
 /// The seam between the runner and the samplers: what the runner needs of a sampler, and nothing else.
-/// `generate(prompt tokens, canvas length, step budget, denoiser, rng)` returns the canvas with its commit steps.
+/// `generate(prompt tokens, canvas length, step budget, denoiser, rng, trace)` returns the canvas with its commit steps
+/// (and sends each step to `trace` when one is given, for `trace: full`).
 /// The runner wraps the denoiser in a `CountingDenoiser`, so the NFE it records is measured, not reported.
 public struct SweepSampler: Sendable {
     public typealias Generate = @Sendable (_ prompt: [TokenID], _ length: Int, _ steps: Int, _ denoiser: any Denoiser,
-                                           _ rng: inout SeededGenerator) throws -> Generation
+                                           _ rng: inout SeededGenerator, _ trace: (any TraceSink)?) throws -> Generation
     public let name: String
     public let parameters: [String: ParameterValue]
     /// The kinds of model it can drive; the runner skips (and reports) runs that pair it with another kind.
@@ -60,8 +61,8 @@ public struct SamplerCatalog: Sendable {
             let sampler = try entry.make(parameters)
             return SweepSampler(name: name, parameters: parameters, modelKinds: entry.about.modelKinds,
                                 stepBudget: entry.about.stepBudget) {
-                prompt, length, steps, denoiser, rng in
-                try sampler.run(prompt: prompt, length: length, steps: steps, denoiser: denoiser, rng: &rng)
+                prompt, length, steps, denoiser, rng, trace in
+                try sampler.run(prompt: prompt, length: length, steps: steps, denoiser: denoiser, rng: &rng, trace: trace)
             }
         }
     }

@@ -67,9 +67,22 @@ final class DeadlineDenoiser: Denoiser {
     var kind: DiffusionKind { base.kind }
 
     func logits(prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        try check()
+        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
+    }
+
+    /// The model's optional interfaces, each pass checked against the deadline like `logits`.
+    var autoregressive: (any AutoregressiveModel)? {
+        base.autoregressive.map { model in CountedAutoregressiveModel(model) { [unowned self] in try check() } }
+    }
+
+    var shadowBlock: (any ShadowBlockModel)? {
+        base.shadowBlock.map { model in CountedShadowBlock(model) { [unowned self] _, _ in try check() } }
+    }
+
+    private func check() throws {
         guard ContinuousClock.now < deadline else { throw ExampleTimeout(seconds: seconds, forwardPasses: passes) }
         passes += 1
-        return try base.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
     }
 }
 

@@ -117,6 +117,9 @@ struct ReportCommand: ParsableCommand {
         // Tasks with several scores (GSM8K strict and flexible): each one, the first being the accuracy above.
         let named = try database.namedScoreAggregates()
         if !named.isEmpty { print("\nEvery score of tasks that report several:\n" + formatNamedScoreTable(named)) }
+        // Sweeps with `trace: full`: when the final answer first appeared on the canvas (see FullTrace).
+        let answers = try database.answerStepMedians()
+        if !answers.isEmpty { print("\nWhen the final answer first appears on the canvas (full traces, median over examples):\n" + formatAnswerStepTable(answers)) }
         let timedOn = try database.runEnvironments().map { entry in
             "\(entry.blasCore) × \(entry.blasThreads.map(String.init) ?? "?") thread(s), batch \(entry.batchSize.map(String.init) ?? "?") (\(entry.rows) rows)"
         }

@@ -4,7 +4,9 @@ import Samplers
 
 /// The scripted model's shadow block, as sampler_trajectories_2026.py defines it: row i is the scripted row of block
 /// position i over the canvas with that position masked (leave-one-out), all in the same (one) forward pass.
-extension ScriptedDenoiser: ShadowBlockDenoiser {
+extension ScriptedDenoiser: ShadowBlockModel {
+    var shadowBlock: (any ShadowBlockModel)? { self }
+
     func logitsWithShadow(prefix: [TokenID], canvas: [TokenID], block: Range<Int>) throws -> (canvas: Logits, shadow: Logits) {
         let main = try logits(prefix: prefix, canvas: canvas, conditioning: nil)
         var values: [Float] = []
@@ -19,7 +21,9 @@ extension ScriptedDenoiser: ShadowBlockDenoiser {
 }
 
 /// Replays the shadow rows the reference recorded with each WINO pass.
-extension TapeDenoiser: ShadowBlockDenoiser {
+extension TapeDenoiser: ShadowBlockModel {
+    var shadowBlock: (any ShadowBlockModel)? { self }
+
     func logitsWithShadow(prefix: [TokenID], canvas: [TokenID], block: Range<Int>) throws -> (canvas: Logits, shadow: Logits) {
         let main = try logits(prefix: prefix, canvas: canvas, conditioning: nil)
         let call = tape.first { $0.tokens == prefix + canvas && $0.shadow != nil }
@@ -34,7 +38,9 @@ extension TapeDenoiser: ShadowBlockDenoiser {
 }
 
 /// The favourite tokens win in the shadow block too.
-extension FavouriteDenoiser: ShadowBlockDenoiser {
+extension FavouriteDenoiser: ShadowBlockModel {
+    var shadowBlock: (any ShadowBlockModel)? { self }
+
     func logitsWithShadow(prefix: [TokenID], canvas: [TokenID], block: Range<Int>) throws -> (canvas: Logits, shadow: Logits) {
         var (main, shadow) = try base.logitsWithShadow(prefix: prefix, canvas: canvas, block: block)
         main = try logits(prefix: prefix, canvas: canvas, conditioning: nil)

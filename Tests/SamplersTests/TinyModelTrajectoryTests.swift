@@ -10,7 +10,7 @@ struct TinyModelFixture: Decodable {
     struct Call: Decodable {
         let tokens: [TokenID]
         let logits: String  // base64 Float32, little-endian, [canvas, V]
-        var shadow: String? = nil  // the shadow block's rows [block, V] of a WINO pass (ShadowBlockDenoiser)
+        var shadow: String? = nil  // the shadow block's rows [block, V] of a WINO pass (ShadowBlockModel)
     }
 
     struct Case: Decodable {

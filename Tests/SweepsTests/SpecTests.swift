@@ -65,7 +65,7 @@ func specError(_ yaml: String) -> SpecError? {
 
     @Test func errorsNameFileLineAndKey() {
         let unknownKey = specError(Self.valid.replacingOccurrences(of: "repeats: 2", with: "repeats: 2\nrepeat: 3"))
-        #expect(unknownKey?.description == "/tmp/spec.yaml:14: repeat: unknown key 'repeat'; allowed here: name, description, models, model, tasks, samplers, steps, generation_length, block_length, seeds, repeats, results")
+        #expect(unknownKey?.description == "/tmp/spec.yaml:14: repeat: unknown key 'repeat'; allowed here: name, description, models, model, tasks, samplers, steps, generation_length, block_length, seeds, repeats, results, trace")
 
         let sampler = specError(Self.valid.replacingOccurrences(of: "- name: llada_low_confidence", with: "- name: fast-dllm"))
         #expect(sampler?.line == 10 && sampler?.key == "samplers[0].name")
@@ -96,7 +96,7 @@ func specError(_ yaml: String) -> SpecError? {
 
     @Test func gridParametersExpandAndLabel() throws {
         let catalog = SamplerCatalog(names: ["toy"]) { name, parameters, _ in
-            SweepSampler(name: name, parameters: parameters) { _, _, _, _, _ in fatalError("not run") }
+            SweepSampler(name: name, parameters: parameters) { _, _, _, _, _, _ in fatalError("not run") }
         }
         let spec = try ExperimentSpec(yaml: """
             name: grid

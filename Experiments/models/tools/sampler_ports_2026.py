@@ -364,7 +364,7 @@ def ref_prophet(model, prompt, length, steps, seed, params):
 # Feng-Hong/WINO-DLLM LLaDA/decoding.py `decoding_wino` (commit 84964c7d41d76f3e2db6e5b2e5c39ffdea60ec53). The shadow
 # block is an extra forward input: `shadow(prefix, canvas, block)` returns its rows from the same pass. Scripted model:
 # row i = the scripted row of block position i over the canvas with that position masked (ScriptedDenoiser's
-# ShadowBlockDenoiser conformance); tiny model: the reference's attention mask and position ids (tiny_shadow_forward).
+# ShadowBlockModel conformance); tiny model: the reference's attention mask and position ids (tiny_shadow_forward).
 # Changes (see WINO.swift): mask/pad removed from every row, at most 4 passes per position (the run guard).
 
 def scripted_shadow(model, prefix, canvas, block):

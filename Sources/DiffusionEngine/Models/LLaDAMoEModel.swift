@@ -64,28 +64,35 @@ public final class LLaDAMoEModel: Denoiser {
         }
         let rows = outputRows ?? 0 ..< t
         guard rows.lowerBound >= 0, rows.upperBound <= t else { throw ModelInputError("output rows \(rows) outside 0..<\(t)") }
-        return try run(stacked: tokens, segments: [0 ..< t], keyMask: keyMask, outputRows: [rows], tap: tap)[0]
+        return try run(stacked: tokens, segments: [0 ..< t], shadows: [nil], keyMask: keyMask, outputRows: [rows], tap: tap)[0]
     }
 
     /// Several independent sequences in one pass: their rows are stacked for every matmul, norm and expert group,
     /// while attention and positions stay per sequence (each attends only to itself). Returns, per sequence, the
     /// logits of its `outputRows` (relative to that sequence).
-    public func forward(batch sequences: [(tokens: [TokenID], outputRows: Range<Int>)]) throws -> [Logits] {
+    /// - Parameter shadows: per sequence, nil or the positions a shadow block copies (WINO, see `ShadowBlockModel`):
+    ///   the sequence's last `count` tokens are then that copy, at those position ids, attended as the reference does.
+    public func forward(batch sequences: [(tokens: [TokenID], outputRows: Range<Int>)], shadows: [Range<Int>?]? = nil) throws -> [Logits] {
         var stacked: [TokenID] = []
         var segments: [Range<Int>] = []
         var outputs: [Range<Int>] = []
-        for sequence in sequences {
+        let shadows = shadows ?? Array(repeating: nil, count: sequences.count)
+        guard shadows.count == sequences.count else { throw ModelInputError("\(shadows.count) shadow blocks for \(sequences.count) sequences") }
+        for (sequence, shadow) in zip(sequences, shadows) {
             try validate(sequence.tokens)
             let rows = sequence.outputRows
             guard rows.lowerBound >= 0, rows.upperBound <= sequence.tokens.count else {
                 throw ModelInputError("output rows \(rows) outside 0..<\(sequence.tokens.count)")
+            }
+            if let shadow, shadow.isEmpty || shadow.lowerBound < 0 || shadow.upperBound + shadow.count > sequence.tokens.count {
+                throw ModelInputError("a shadow block of positions \(shadow) does not fit a sequence of \(sequence.tokens.count) tokens")
             }
             segments.append(stacked.count ..< stacked.count + sequence.tokens.count)
             outputs.append(rows.lowerBound + stacked.count ..< rows.upperBound + stacked.count)
             stacked += sequence.tokens
         }
         guard !sequences.isEmpty else { return [] }
-        return try run(stacked: stacked, segments: segments, keyMask: nil, outputRows: outputs, tap: nil)
+        return try run(stacked: stacked, segments: segments, shadows: shadows, keyMask: nil, outputRows: outputs, tap: nil)
     }
 
     private func validate(_ tokens: [TokenID]) throws {
@@ -100,9 +107,9 @@ public final class LLaDAMoEModel: Denoiser {
     }
 
     /// The pass over stacked sequences (`segments`: their rows in `stacked`); `outputRows` are absolute rows.
-    /// A key mask is only taken with a single segment.
+    /// A key mask is only taken with a single segment; `shadows` as in `forward(batch:shadows:)`.
     private func run(
-        stacked tokens: [TokenID], segments: [Range<Int>], keyMask: [Bool]?, outputRows: [Range<Int>],
+        stacked tokens: [TokenID], segments: [Range<Int>], shadows: [Range<Int>?], keyMask: [Bool]?, outputRows: [Range<Int>],
         tap: ((String, [Float]) -> Void)?
     ) throws -> [Logits] {
         let c = config
@@ -121,7 +128,7 @@ public final class LLaDAMoEModel: Denoiser {
                 try (keyMask ?? []).withUnsafeBufferPointer { mask in
                     for (index, layer) in layers.enumerated() {
                         attention(layer, hidden: hidden, normed: normed, q: q, k: k, v: v, attended: attended, scores: scores,
-                                  rows: t, segments: segments, keyMask: keyMask == nil ? nil : mask.baseAddress,
+                                  rows: t, segments: segments, shadows: shadows, keyMask: keyMask == nil ? nil : mask.baseAddress,
                                   cos: cosines.baseAddress!, sin: sines.baseAddress!)
                         RMSNorm.apply(hidden, rows: t, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: normed)
                         if let mixture = layer.mixture {
@@ -170,7 +177,7 @@ public final class LLaDAMoEModel: Denoiser {
         _ layer: LLaDAMoELayer, hidden: UnsafeMutablePointer<Float>, normed: UnsafeMutablePointer<Float>,
         q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
         attended: UnsafeMutablePointer<Float>, scores: UnsafeMutablePointer<Float>, rows t: Int, segments: [Range<Int>],
-        keyMask: UnsafePointer<Bool>?, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+        shadows: [Range<Int>?], keyMask: UnsafePointer<Bool>?, cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
     ) {
         let c = config
         let d = c.hiddenSize
@@ -178,27 +185,84 @@ public final class LLaDAMoEModel: Denoiser {
         let kvWidth = c.keyValueHeadCount * c.headDim
         layer.projectQueryKeyValue(hidden, rows: t, config: c, normed: normed, q: q, k: k, v: v)
         // Positions and attention per sequence: each starts at position 0 and sees only its own keys.
-        for segment in segments {
+        for (segment, shadow) in zip(segments, shadows) {
             let (first, length) = (segment.lowerBound, segment.count)
             let (sq, sk) = (q + first * qWidth, k + first * kvWidth)
-            rotary.apply(sq, length: length, heads: c.headCount, cos: cos, sin: sin)
-            rotary.apply(sk, length: length, heads: c.keyValueHeadCount, cos: cos, sin: sin)
-            let shape = Attention.Shape(queries: length, keys: length, heads: c.headCount,
+            // A shadow block's copy (the last `shadow.count` rows) takes the position ids of the positions it copies.
+            let main = length - (shadow?.count ?? 0)
+            rotary.apply(sq, length: main, heads: c.headCount, cos: cos, sin: sin)
+            rotary.apply(sk, length: main, heads: c.keyValueHeadCount, cos: cos, sin: sin)
+            let shape = Attention.Shape(queries: main, keys: main, heads: c.headCount,
                                         keyValueHeads: c.keyValueHeadCount, headDim: c.headDim)
             Attention.forward(q: sq, k: sk, v: v + first * kvWidth, shape: shape, keyMask: keyMask, scores: scores,
                               out: attended + first * qWidth)
+            if let shadow {
+                shadowAttention(shadow, main: main, q: sq, k: sk, v: v + first * kvWidth, scores: scores,
+                                out: attended + first * qWidth, cos: cos, sin: sin)
+            }
         }
         MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: hidden, accumulate: true)
         LLaDAMoELayer.addBias(layer.outputBias, to: hidden, rows: t)
     }
 
+    /// The shadow block's queries (rows `main ..< main + shadow.count` of a segment; `q`, `k`, `v`, `out` point at the
+    /// segment's first row): RoPE at the copied positions, then copy row i attends to every key of the segment but
+    /// block position `shadow.lowerBound + i` (its own token, hidden) — `decoding_wino`'s attention mask. The main rows
+    /// never see the copy (their attention above stops at `main`).
+    private func shadowAttention(
+        _ shadow: Range<Int>, main: Int, q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>,
+        v: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>,
+        cos: UnsafePointer<Float>, sin: UnsafePointer<Float>
+    ) {
+        let c = config
+        let (qWidth, kvWidth, half) = (c.headCount * c.headDim, c.keyValueHeadCount * c.headDim, c.rotaryDim / 2)
+        let keys = main + shadow.count
+        rotary.apply(q + main * qWidth, length: shadow.count, heads: c.headCount,
+                     cos: cos + shadow.lowerBound * half, sin: sin + shadow.lowerBound * half)
+        rotary.apply(k + main * kvWidth, length: shadow.count, heads: c.keyValueHeadCount,
+                     cos: cos + shadow.lowerBound * half, sin: sin + shadow.lowerBound * half)
+        let shape = Attention.Shape(queries: 1, keys: keys, heads: c.headCount, keyValueHeads: c.keyValueHeadCount, headDim: c.headDim)
+        var visible = [Bool](repeating: true, count: keys)
+        for i in 0 ..< shadow.count {
+            visible[shadow.lowerBound + i] = false
+            visible.withUnsafeBufferPointer { mask in
+                Attention.forward(q: q + (main + i) * qWidth, k: k, v: v, shape: shape, keyMask: mask.baseAddress, scores: scores,
+                                  out: out + (main + i) * qWidth)
+            }
+            visible[shadow.lowerBound + i] = true
+        }
+    }
+
 }
 
 extension LLaDAMoEModel: BatchDenoiser {
-    /// The calls' sequences stacked in one pass (see `forward(batch:)`).
+    /// The calls' sequences stacked in one pass (see `forward(batch:shadows:)`); a call with a shadow block gets its
+    /// canvas rows and then its shadow rows.
     public func logits(batch calls: [DenoiserCall]) throws -> [Logits] {
-        try forward(batch: calls.map { call in
-            (call.prefix + call.canvas, call.prefix.count ..< call.prefix.count + call.canvas.count)
-        })
+        var shadows: [Range<Int>?] = []
+        let sequences = try calls.map { call -> (tokens: [TokenID], outputRows: Range<Int>) in
+            let (p, n) = (call.prefix.count, call.canvas.count)
+            guard let block = call.shadowBlock else {
+                shadows.append(nil)
+                return (call.prefix + call.canvas, p ..< p + n)
+            }
+            guard !block.isEmpty, block.lowerBound >= 0, block.upperBound <= n else {
+                throw ModelInputError("shadow block \(block) is not a range of the \(n) canvas positions")
+            }
+            shadows.append(p + block.lowerBound ..< p + block.upperBound)
+            return (call.prefix + call.canvas + [TokenID](repeating: config.maskTokenID, count: block.count), p ..< p + n + block.count)
+        }
+        return try forward(batch: sequences, shadows: shadows)
+    }
+}
+
+extension LLaDAMoEModel: ShadowBlockModel {
+    /// LLaDA-MoE runs WINO's shadow block in its forward pass (`forward(batch:shadows:)`).
+    public var shadowBlock: (any ShadowBlockModel)? { self }
+
+    public func logitsWithShadow(prefix: [TokenID], canvas: [TokenID], block: Range<Int>) throws -> (canvas: Logits, shadow: Logits) {
+        let rows = try logits(batch: [DenoiserCall(prefix: prefix, canvas: canvas, conditioning: nil, shadowBlock: block)])
+        guard let all = rows.first else { throw ModelInputError("no rows for the shadow-block pass") }
+        return all.splitShadow(canvasRows: canvas.count)
     }
 }

@@ -1,6 +1,6 @@
 // port of https://github.com/Feng-Hong/WINO-DLLM/blob/main/LLaDA/decoding.py (`decoding_wino`), Hong et al. 2025,
 // "Wide-In, Narrow-Out: Revokable Decoding for Efficient and Effective DLLMs", arXiv 2507.18578. Per block, each forward
-// pass also runs the shadow block (`ShadowBlockDenoiser`): wide in, every masked position of the block whose proposal
+// pass also runs the shadow block (`Denoiser.shadowBlock`, one pass): wide in, every masked position of the block whose proposal
 // has probability > `threshold` is drafted (the most probable min(max(⌊0.7·M⌋, 5), 20) if more, M the block's masks;
 // the most probable one if none); narrow out, when more
 // than one token was drafted, the tokens decoded earlier in the block whose leave-one-out probability (shadow row) is
@@ -63,7 +63,7 @@ public struct WINO: Sampler {
                          rng: inout SeededGenerator, trace: (any TraceSink)?) throws -> Generation {
         typealias D = WINOParameters
         let mask = try BlockCanvas.maskToken(of: denoiser, sampler: Self.name)
-        guard let shadowed = denoiser as? any ShadowBlockDenoiser else {
+        guard let shadowed = denoiser.shadowBlock else {
             throw SamplerError.unsupportedModel("\(Self.name) needs a model that can run a shadow-block verification pass")
         }
         let block = config.blockLength ?? length
