@@ -83,4 +83,20 @@ import Testing
         #expect(error.file.contains("tokenizer_config.json"))
         #expect(error.message.contains(construct) && error.message.contains(position), "\(error.message)")
     }
+
+    @Test func hostileTemplatesAreErrorsNotTraps() throws {
+        let sources = [
+            "{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}",
+            "{{ " + String(repeating: "not ", count: 5000) + "1 }}",
+            "{{ " + String(repeating: "-", count: 5000) + "1 }}",
+            String(repeating: "{% if true %}", count: 5000),
+            "{{ range(-9223372036854775807 - 1, 0) }}",
+        ]
+        for source in sources {
+            #expect(throws: ModelFileError.self) { try ChatTemplate(source: source, file: "t").render(messages: []) }
+        }
+        let arithmetic = "{{ (-9223372036854775807 - 1) // -1 }} {{ -(-9223372036854775807 - 1) }} {{ -7 // 2 }} {{ 7 % -3 }}"
+        // Python's integers do not overflow; here the two extreme cases wrap instead of trapping.
+        #expect(try ChatTemplate(source: arithmetic, file: "t").render(messages: []) == "-9223372036854775808 -9223372036854775808 -4 -2")
+    }
 }

@@ -88,7 +88,10 @@ enum JinjaBuiltins {
             }
             let (from, to, step) = bounds.count == 1 ? (0, bounds[0], 1) : bounds.count == 2 ? (bounds[0], bounds[1], 1)
                 : bounds.count == 3 ? (bounds[0], bounds[1], bounds[2]) : (0, 0, 0)
-            guard step != 0, abs(to - from) / abs(step) <= 1_000_000 else { throw JinjaError("range() arguments out of bounds", at: position) }
+            let limit = 1_000_000
+            guard step != 0, bounds.allSatisfy({ $0.magnitude <= limit }), bounds.count <= 3 else {
+                throw JinjaError("range() takes one to three integers within ±\(limit)", at: position)
+            }
             return .list(Swift.stride(from: from, to: to, by: step).map { .integer($0) })
         default:
             throw JinjaError("unsupported construct: function '\(name)' (supported: raise_exception, namespace, range)", at: position)
@@ -208,8 +211,10 @@ enum JinjaBuiltins {
             case "/": guard b != 0 else { throw JinjaError("division by zero", at: position) }; return .real(Double(a) / Double(b))
             case "//", "%":
                 guard b != 0 else { throw JinjaError("division by zero", at: position) }
-                let quotient = Int((Double(a) / Double(b)).rounded(.down))
-                return .integer(op == "//" ? quotient : a - quotient * b)  // Python floors
+                guard b != -1 else { return .integer(op == "//" ? 0 &- a : 0) }  // Int.min / -1 would overflow
+                var quotient = a / b
+                if a % b != 0 && (a < 0) != (b < 0) { quotient -= 1 }  // Python floors
+                return .integer(op == "//" ? quotient : a &- quotient &* b)
             default: throw mismatch()
             }
         default:

@@ -12,6 +12,14 @@ struct JinjaParser {
     private var tokens: [JinjaToken] = []
     private var tokenIndex = 0
     private var tagPosition = JinjaPosition(line: 1, column: 1)
+    /// Nesting of statements and expressions, bounded so that a hostile template cannot exhaust the stack.
+    private var depth = 0
+    private static let maximumDepth = 200
+
+    private mutating func enter(_ position: JinjaPosition?) throws {
+        depth += 1
+        if depth > Self.maximumDepth { throw JinjaError("template nested deeper than \(Self.maximumDepth) levels", at: position ?? tagPosition) }
+    }
 
     static func parse(_ template: String) throws -> [JinjaNode] {
         var lexer = JinjaLexer(template)
@@ -27,6 +35,8 @@ struct JinjaParser {
 
     /// Nodes up to a statement whose keyword is in `terminators` (returned with its tokens loaded), or the end.
     private mutating func nodes(until terminators: Set<String>) throws -> ([JinjaNode], (keyword: String, position: JinjaPosition)?) {
+        try enter(nil)
+        defer { depth -= 1 }
         var nodes: [JinjaNode] = []
         while pieceIndex < pieces.count {
             let piece = pieces[pieceIndex]
@@ -111,6 +121,8 @@ struct JinjaParser {
     // MARK: expressions, lowest precedence first
 
     private mutating func expression() throws -> JinjaExpression {
+        try enter(peek?.position)
+        defer { depth -= 1 }
         let value = try orExpression()
         guard case .name("if")? = peek?.kind else { return value }
         tokenIndex += 1
@@ -133,7 +145,12 @@ struct JinjaParser {
     }
 
     private mutating func notExpression() throws -> JinjaExpression {
-        if case .name("not")? = peek?.kind { tokenIndex += 1; return .not(try notExpression()) }
+        if case .name("not")? = peek?.kind {
+            try enter(peek?.position)
+            defer { depth -= 1 }
+            tokenIndex += 1
+            return .not(try notExpression())
+        }
         return try comparison()
     }
 
@@ -172,6 +189,8 @@ struct JinjaParser {
 
     private mutating func unary() throws -> JinjaExpression {
         if let token = peek, case .symbol(let op) = token.kind, op == "-" || op == "+" {
+            try enter(token.position)
+            defer { depth -= 1 }
             tokenIndex += 1
             let operand = try unary()
             return op == "-" ? .negate(operand, token.position) : operand

@@ -87,7 +87,7 @@ struct JinjaRenderer {
         case .not(let operand): return .boolean(!(try evaluate(operand).isTrue))
         case .negate(let operand, let position):
             switch try evaluate(operand) {
-            case .integer(let value): return .integer(-value)
+            case .integer(let value): return .integer(0 &- value)
             case .real(let value): return .real(-value)
             case let other: throw JinjaError("cannot negate a \(other.typeName)", at: position)
             }
