@@ -13,8 +13,10 @@ public struct HFTokenizer: Sendable {
     public let tokens: [TokenID: String]
     /// Added tokens, longest first, so that `<mask>` wins over `<`.
     let addedTokens: [AddedToken]
-    /// The added tokens marked `normalized`, spelled as the normalizer writes them.
-    let normalizedAddedTokens: [AddedToken]
+    /// The added tokens matched in the raw text, and those marked `normalized`, spelled as the normalizer writes
+    /// them and matched in the normalized text.
+    let rawMatcher: AddedTokenMatcher
+    let normalizedMatcher: AddedTokenMatcher
     let normalizer: Normalizer?
     let preTokenizer: PreTokenizer
     let model: TokenModel
@@ -78,9 +80,10 @@ public struct HFTokenizer: Sendable {
         self.tokens = tokens
         addedTokens = added.filter { !$0.content.isEmpty }.sorted { $0.content.count > $1.content.count }
         // tokenizers normalizes the content of a `normalized` added token and matches that in the normalized text.
-        normalizedAddedTokens = addedTokens.filter(\.normalized).map {
+        rawMatcher = AddedTokenMatcher(addedTokens.filter { !$0.normalized })
+        normalizedMatcher = AddedTokenMatcher(addedTokens.filter(\.normalized).map {
             AddedToken(content: normalizer?.apply($0.content) ?? $0.content, id: $0.id, special: $0.special, normalized: true)
-        }.sorted { $0.content.count > $1.content.count }
+        })
         (self.normalizer, self.preTokenizer, self.model, self.decoder, self.file) = (normalizer, preTokenizer, model, decoder, file)
     }
 
@@ -93,13 +96,13 @@ public struct HFTokenizer: Sendable {
     /// Token ids of `text`. A piece outside the vocabulary maps to `unk_token`, or is an error without one.
     public func encode(_ text: String) throws -> [TokenID] {
         var ids: [TokenID] = []
-        for (segment, rawIndex) in Self.split(text, on: addedTokens.filter { !$0.normalized }) {
+        for (segment, rawIndex) in Self.split(text, on: rawMatcher) {
             guard case .text(let raw) = segment else {
                 if case .token(let id) = segment { ids.append(id) }
                 continue
             }
             let normalized = normalizer?.apply(raw) ?? raw
-            for (piece, normalizedIndex) in Self.split(normalized, on: normalizedAddedTokens) {
+            for (piece, normalizedIndex) in Self.split(normalized, on: normalizedMatcher) {
                 switch piece {
                 case .token(let id): ids.append(id)
                 case .text(let plain):
@@ -129,14 +132,14 @@ public struct HFTokenizer: Sendable {
     enum Segment { case text(String), token(TokenID) }
 
     /// `text` cut at the (leftmost, longest) occurrences of `added`; each piece with its character offset.
-    static func split(_ text: String, on added: [AddedToken]) -> [(Segment, Int)] {
+    static func split(_ text: String, on added: AddedTokenMatcher) -> [(Segment, Int)] {
         guard !added.isEmpty else { return text.isEmpty ? [] : [(.text(text), 0)] }
         var segments: [(Segment, Int)] = []
         var pending = Substring(text)
         var plain = ""
         var offset = 0, plainStart = 0
         while !pending.isEmpty {
-            if let match = added.first(where: { pending.hasPrefix($0.content) }) {
+            if let match = added.longestMatch(at: pending) {
                 if !plain.isEmpty { segments.append((.text(plain), plainStart)) }
                 plain = ""
                 segments.append((.token(match.id), offset))
@@ -160,6 +163,27 @@ public struct HFTokenizer: Sendable {
             return tokens[id] ?? "<\(id)?>"
         }
         return decoder.decode(pieces)
+    }
+}
+
+/// Added tokens indexed by their first character, longest first, so that finding the one that starts a text
+/// costs a look-up rather than a scan of every added token (Gemma has thousands).
+struct AddedTokenMatcher: Sendable {
+    private let byFirst: [Character: [HFTokenizer.AddedToken]]
+
+    init(_ tokens: [HFTokenizer.AddedToken]) {
+        var byFirst: [Character: [HFTokenizer.AddedToken]] = [:]
+        for token in tokens where !token.content.isEmpty {
+            if let first = token.content.first { byFirst[first, default: []].append(token) }
+        }
+        self.byFirst = byFirst.mapValues { $0.sorted { $0.content.count > $1.content.count } }
+    }
+
+    var isEmpty: Bool { byFirst.isEmpty }
+
+    func longestMatch(at text: Substring) -> HFTokenizer.AddedToken? {
+        guard let first = text.first, let candidates = byFirst[first] else { return nil }
+        return candidates.first { text.hasPrefix($0.content) }
     }
 }
 
