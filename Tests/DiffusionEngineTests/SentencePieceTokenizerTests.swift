@@ -3,8 +3,8 @@ import Foundation
 import Testing
 @testable import DiffusionEngine
 
-/// SentencePiece-style tokenizers (Gemma's Replace normalizer, Llama's legacy Prepend+Replace, Metaspace with the
-/// "first" and "always" schemes), GGUF `llama` vocabularies with and without a space prefix, and the byte-level
+/// SentencePiece-style tokenizers (Gemma's Replace normalizer, with and without a MergedWithPrevious Split;
+/// Llama's legacy Prepend+Replace; Metaspace with the "first" and "always" schemes), GGUF `llama` vocabularies with and without a space prefix, and the byte-level
 /// fixture, against Hugging Face `tokenizers` (Experiments/models/tools/make_spm_tokenizer_fixtures.py): ids
 /// identical, decoded text identical, also for id lists whose bytes are invalid UTF-8. Exact, no tolerance.
 @Suite struct SentencePieceTokenizerTests {
@@ -64,7 +64,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["gemma", "llama-legacy", "metaspace-first", "metaspace-split"])
+    @Test(arguments: ["gemma", "gemma-split", "llama-legacy", "metaspace-first", "metaspace-split"])
     func tokenizerJSONMatchesHuggingFace(name: String) throws {
         try check(try HFTokenizer(contentsOf: Self.folder.appendingPathComponent("\(name).json")), against: try Self.golden(name))
     }

@@ -11,6 +11,7 @@ U+FFFD (from invalid UTF-8), and decodings of id lists whose bytes are invalid U
   llama-legacy.json    normalizer Prepend("▁") + Replace, decoder Replace/ByteFallback/Fuse/Strip
   metaspace-first.json pre-tokenizer Metaspace(prepend "first", split false), decoder as llama-legacy
   metaspace-split.json pre-tokenizer Metaspace(prepend "always", split true), decoder ByteFallback + Metaspace
+  gemma-split.json     gemma's, with pre-tokenizer Split("▁", MergedWithPrevious)
   gguf-vocab.json      the vocabulary as a GGUF `llama` vocabulary: tokens, scores (-id for normal tokens),
                        token_type (1 normal, 2 unknown, 3 control, 4 user-defined, 6 byte)
 
@@ -151,6 +152,10 @@ def main():
         "metaspace-first": configured(base, None, pre_tokenizers.Metaspace("▁", "first", split=False), spm_decoder(strip=True)),
         "metaspace-split": configured(base, None, pre_tokenizers.Metaspace("▁", "always", split=True),
                                       decoders.Sequence([decoders.ByteFallback(), decoders.Metaspace("▁", "always")])),
+        # Gemma's own files add Split(" ", MergedWithPrevious), a no-op after the normalizer; split on "▁" instead
+        # so that the behaviour is exercised.
+        "gemma-split": configured(base, normalizers.Replace(" ", "▁"), pre_tokenizers.Split("▁", "merged_with_previous"),
+                                  spm_decoder(strip=False)),
     }
     golden = {}
     for name, tok in configs.items():
