@@ -17,6 +17,9 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Print only the ids, comma-separated on one line.")
     var ids = false
 
+    @Flag(name: .customLong("add-special"), help: "Add the special tokens the tokenizer puts around a text (Gemma's and Llama's <bos>), as Hugging Face's tokenizer.encode(text) does.")
+    var addSpecial = false
+
     @Flag(name: .customLong("skip-special"), help: "With --decode: leave special tokens out of the text.")
     var skipSpecial = false
 
@@ -44,7 +47,7 @@ struct TokenizeCommand: ParsableCommand {
             print(tokenizer.decode(list, skipSpecial: skipSpecial))
             return
         }
-        let encoded = try tokenizer.encode(text ?? "")
+        let encoded = addSpecial ? try tokenizer.encodeWithSpecialTokens(text ?? "") : try tokenizer.encode(text ?? "")
         if ids {
             print(encoded.map(String.init).joined(separator: ","))
             return

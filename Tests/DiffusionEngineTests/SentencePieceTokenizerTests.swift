@@ -6,13 +6,15 @@ import Testing
 /// SentencePiece-style tokenizers (Gemma's Replace normalizer, with and without a MergedWithPrevious Split;
 /// Llama's legacy Prepend+Replace; Metaspace with the "first" and "always" schemes), GGUF `llama` vocabularies with and without a space prefix, and the byte-level
 /// fixture, against Hugging Face `tokenizers` (Experiments/models/tools/make_spm_tokenizer_fixtures.py): ids
-/// identical, decoded text identical, also for id lists whose bytes are invalid UTF-8. Exact, no tolerance.
+/// identical (also with the special tokens the post-processor or `add_bos_token` adds), decoded text identical,
+/// also for id lists whose bytes are invalid UTF-8. Exact, no tolerance.
 @Suite struct SentencePieceTokenizerTests {
     struct Golden: Decodable {
         struct Case: Decodable {
             let text: String
             let ids: [Int]
             let decoded: String
+            let ids_with_special: [Int]
         }
         struct DecodeCase: Decodable {
             let ids: [Int]
@@ -47,6 +49,7 @@ import Testing
         writer.set("tokenizer.ggml.scores", .array(.float32, vocabulary.scores.map(GGUFValue.float32)))
         writer.set("tokenizer.ggml.token_type", .array(.int32, vocabulary.token_type.map { .int32(Int32($0)) }))
         writer.set("tokenizer.ggml.add_space_prefix", .bool(addSpacePrefix))
+        writer.set("tokenizer.ggml.bos_token_id", .uint32(2))
         edit(&writer)
         let url = GGUFModelTests.temporaryFile("spm-vocabulary-\(addSpacePrefix).gguf")
         try writer.write(to: url)
@@ -58,6 +61,7 @@ import Testing
         for item in config.cases {
             #expect(try tokenizer.encode(item.text) == item.ids, "\(item.text.debugDescription)")
             #expect(tokenizer.decode(item.ids) == item.decoded, "\(item.text.debugDescription)")
+            #expect(try tokenizer.encodeWithSpecialTokens(item.text) == item.ids_with_special, "\(item.text.debugDescription)")
         }
         for item in config.decode_cases {
             #expect(tokenizer.decode(item.ids) == item.decoded, "\(item.ids)")

@@ -12,6 +12,8 @@ import Testing
         let ids = try runDLab(["tokenize", "--model", Self.gemma, "--ids", "Hello  wörld, it's 42!"])
         #expect(ids.status == 0, "\(ids.errors)")
         #expect(ids.output == "79,293,300,300,303,327,311,318,306,300,292,368,332,363,278,276,265\n")
+        let special = try runDLab(["tokenize", "--model", Self.gemma, "--ids", "--add-special", "Hello  wörld, it's 42!"])
+        #expect(special.output == "2," + ids.output, "\(special.output)")  // Gemma's <bos> first
         let pieces = try runDLab(["tokenize", "--model", Self.gemma, "a b\n"])
         #expect(pieces.output.contains("\"▁\"") && pieces.output.contains("\"\\n\"") && pieces.output.hasSuffix("tokens\n"), "\(pieces.output)")
         let text = try runDLab(["tokenize", "--model", Self.gemma, "--decode", "79,293,300,300,303,327,311,318,306,300,292,368,332,363,278,276,265"])

@@ -18,13 +18,16 @@ U+FFFD (from invalid UTF-8), and decodings of id lists whose bytes are invalid U
 The GGUF vocabulary's reference is `tokenizers` running the same vocabulary with merges derived from the scores
 the way transformers converts SentencePiece models (`SentencePieceExtractor`: every split of a token into two
 tokens, ordered by the token's score), with add_space_prefix true (llama-legacy's normalizer and decoder) and
-false (gemma's). golden.json: {"configs": {name: {"cases": [{text, ids, decoded}], "decode_cases": [{ids, decoded}]}}}.
+false (gemma's), both adding <bos> (id 2) as llama.cpp does for "llama" vocabularies. golden.json: {"configs":
+{name: {"cases": [{text, ids, decoded, ids_with_special}], "decode_cases": [{ids, decoded}]}}}; ids_with_special:
+`encode(text)` with the special tokens the post-processor adds (gemma and llama-legacy carry Gemma's
+TemplateProcessing "<bos> $A").
 A few tokens and texts byte-level-extra: the existing byte-level fixture (byte-level-bpe.json) on the same texts.
 """
 import json
 import os
 
-from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 BASE = os.path.join(ROOT, "Tests", "DiffusionEngineTests", "Fixtures", "tokenizers")
@@ -78,12 +81,18 @@ def train():
     return tok
 
 
-def configured(base, normalizer=None, pre_tokenizer=None, decoder=None):
+def configured(base, normalizer=None, pre_tokenizer=None, decoder=None, bos=False):
     tok = Tokenizer.from_str(base.to_str())
     tok.normalizer = normalizer
     tok.pre_tokenizer = pre_tokenizer
     tok.decoder = decoder
+    if bos:  # as Gemma's and Llama's files do: <bos> before the sequence when special tokens are added
+        tok.post_processor = bos_processor(tok.token_to_id("<bos>"))
     return tok
+
+
+def bos_processor(bos_id):
+    return processors.TemplateProcessing(single="<bos> $A", special_tokens=[("<bos>", bos_id)])
 
 
 def spm_decoder(strip):
@@ -126,6 +135,7 @@ def derived_reference(tokens, scores, types, add_space_prefix):
     tok.add_tokens([AddedToken(p, special=t == 3, normalized=False) for p, t in zip(tokens, types) if t in (3, 4)])
     tok.normalizer = legacy_normalizer() if add_space_prefix else normalizers.Replace(" ", "▁")
     tok.decoder = spm_decoder(strip=add_space_prefix)
+    tok.post_processor = bos_processor(vocab["<bos>"])  # llama.cpp adds BOS to "llama" vocabularies by default
     return tok
 
 
@@ -133,7 +143,8 @@ def cases(tok, byte_ids):
     out = {"cases": [], "decode_cases": []}
     for text in TEXTS:
         ids = tok.encode(text, add_special_tokens=False).ids
-        out["cases"].append({"text": text, "ids": ids, "decoded": tok.decode(ids, skip_special_tokens=False)})
+        out["cases"].append({"text": text, "ids": ids, "decoded": tok.decode(ids, skip_special_tokens=False),
+                             "ids_with_special": tok.encode(text).ids})
     hello = tok.encode("Hello", add_special_tokens=False).ids
     for ids in [byte_ids([0xE6, 0x97]), byte_ids([0xE6, 0x97, 0xA5]), byte_ids([0xFF]), hello + byte_ids([0xF0, 0x9F]),
                 byte_ids([0x80]) + hello, byte_ids([0xE6]) + hello + byte_ids([0x97, 0xA5])]:
@@ -147,8 +158,8 @@ def main():
     vocab = base.get_vocab(with_added_tokens=True)
     spm_bytes = lambda bs: [vocab[byte_token(b)] for b in bs]
     configs = {
-        "gemma": configured(base, normalizers.Replace(" ", "▁"), None, spm_decoder(strip=False)),
-        "llama-legacy": configured(base, legacy_normalizer(), None, spm_decoder(strip=True)),
+        "gemma": configured(base, normalizers.Replace(" ", "▁"), None, spm_decoder(strip=False), bos=True),
+        "llama-legacy": configured(base, legacy_normalizer(), None, spm_decoder(strip=True), bos=True),
         "metaspace-first": configured(base, None, pre_tokenizers.Metaspace("▁", "first", split=False), spm_decoder(strip=True)),
         "metaspace-split": configured(base, None, pre_tokenizers.Metaspace("▁", "always", split=True),
                                       decoders.Sequence([decoders.ByteFallback(), decoders.Metaspace("▁", "always")])),

@@ -43,6 +43,20 @@ enum GGUFVocabulary {
         return (tokens, types.isEmpty ? Array(repeating: 1, count: tokens.count) : types)
     }
 
+    /// `<bos>`/`<eos>` added around a sequence as `tokenizer.ggml.add_bos_token`/`add_eos_token` say (llama.cpp's
+    /// defaults: BOS for "llama" vocabularies, nothing for "gpt2").
+    private static func postProcessor(_ file: GGUFFile, count: Int, addBOSByDefault: Bool) throws -> PostProcessor {
+        func id(_ key: String, _ flag: String, _ fallback: Bool) throws -> [TokenID] {
+            guard try file.optionalBool(flag) ?? fallback, let id = try file.optionalInt(key) else { return [] }
+            guard (0 ..< count).contains(id) else {
+                throw ModelFileError(file: file.path, "metadata key '\(key)' is \(id), outside the \(count) tokens of 'tokenizer.ggml.tokens'")
+            }
+            return [id]
+        }
+        return .wrap(before: try id("tokenizer.ggml.bos_token_id", "tokenizer.ggml.add_bos_token", addBOSByDefault),
+                     after: try id("tokenizer.ggml.eos_token_id", "tokenizer.ggml.add_eos_token", false))
+    }
+
     private static func addedTokens(_ tokens: [String], _ types: [Int]) -> [HFTokenizer.AddedToken] {
         tokens.indices.filter { types[$0] == 3 || types[$0] == 4 }.map {
             HFTokenizer.AddedToken(content: tokens[$0], id: $0, special: types[$0] == 3, normalized: false)
@@ -79,7 +93,8 @@ enum GGUFVocabulary {
         ])
         let base = try HFTokenizer(json: json, file: label(file))
         return HFTokenizer(vocabulary: base.vocabulary, added: addedTokens(tokens, types), normalizer: nil,
-                           preTokenizer: base.preTokenizer, model: base.model, decoder: base.decoder, file: label(file))
+                           preTokenizer: base.preTokenizer, model: base.model, decoder: base.decoder,
+                           postProcessor: try postProcessor(file, count: tokens.count, addBOSByDefault: false), file: label(file))
     }
 
     private static func sentencePiece(_ file: GGUFFile) throws -> HFTokenizer {
@@ -107,6 +122,7 @@ enum GGUFVocabulary {
         if addSpacePrefix { decoders.append(.strip(" ", start: 1, stop: 0)) }
         return HFTokenizer(vocabulary: vocabulary, added: addedTokens(tokens, types),
                            normalizer: addSpacePrefix ? .sequence([.prepend("▁"), replace]) : replace, preTokenizer: .none,
-                           model: .spm(SPMModel(tokens: kept, scores: scores)), decoder: .sequence(decoders), file: label(file))
+                           model: .spm(SPMModel(tokens: kept, scores: scores)), decoder: .sequence(decoders),
+                           postProcessor: try postProcessor(file, count: tokens.count, addBOSByDefault: true), file: label(file))
     }
 }

@@ -21,6 +21,7 @@ public struct HFTokenizer: Sendable {
     let preTokenizer: PreTokenizer
     let model: TokenModel
     let decoder: TokenDecoder
+    let postProcessor: PostProcessor
     public let file: String
 
     struct AddedToken: Sendable {
@@ -67,11 +68,12 @@ public struct HFTokenizer: Sendable {
             : .wordLevel(unknownID: try model.optionalString("unk_token").flatMap { vocabulary[$0] })
         self.init(vocabulary: vocabulary, added: added, normalizer: try Normalizer(root.present("normalizer"), file: file, path: "normalizer"),
                   preTokenizer: try PreTokenizer(root.present("pre_tokenizer"), file: file, path: "pre_tokenizer"),
-                  model: tokenModel, decoder: try TokenDecoder(root.present("decoder"), file: file, path: "decoder"), file: file)
+                  model: tokenModel, decoder: try TokenDecoder(root.present("decoder"), file: file, path: "decoder"),
+                  postProcessor: try PostProcessor(root.present("post_processor"), file: file, path: "post_processor"), file: file)
     }
 
     init(vocabulary: [String: TokenID], added: [AddedToken], normalizer: Normalizer?, preTokenizer: PreTokenizer,
-         model: TokenModel, decoder: TokenDecoder, file: String) {
+         model: TokenModel, decoder: TokenDecoder, postProcessor: PostProcessor = .none, file: String) {
         var vocabulary = vocabulary
         for token in added { vocabulary[token.content] = token.id }
         self.vocabulary = vocabulary
@@ -84,7 +86,7 @@ public struct HFTokenizer: Sendable {
         normalizedMatcher = AddedTokenMatcher(addedTokens.filter(\.normalized).map {
             AddedToken(content: normalizer?.apply($0.content) ?? $0.content, id: $0.id, special: $0.special, normalized: true)
         })
-        (self.normalizer, self.preTokenizer, self.model, self.decoder, self.file) = (normalizer, preTokenizer, model, decoder, file)
+        (self.normalizer, self.preTokenizer, self.model, self.decoder, self.postProcessor, self.file) = (normalizer, preTokenizer, model, decoder, postProcessor, file)
     }
 
     /// The id of the token spelled `piece`, if any.
@@ -92,6 +94,12 @@ public struct HFTokenizer: Sendable {
 
     /// The token `id` stands for, if any.
     public func piece(of id: TokenID) -> String? { tokens[id] }
+
+    /// Token ids of `text` with the special tokens the tokenizer adds around a sequence (`<bos>` for Gemma and
+    /// Llama), as `tokenizer.encode(text)` gives them in Hugging Face `tokenizers`.
+    public func encodeWithSpecialTokens(_ text: String) throws -> [TokenID] {
+        try postProcessor.apply(try encode(text), file: file)
+    }
 
     /// Token ids of `text`. A piece outside the vocabulary maps to `unk_token`, or is an error without one.
     public func encode(_ text: String) throws -> [TokenID] {
