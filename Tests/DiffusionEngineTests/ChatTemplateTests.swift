@@ -99,4 +99,25 @@ import Testing
         // Python's integers do not overflow; here the two extreme cases wrap instead of trapping.
         #expect(try ChatTemplate(source: arithmetic, file: "t").render(messages: []) == "-9223372036854775808 -9223372036854775808 -4 -2")
     }
+
+    @Test func loadsFromTokenizerConfigAndGGUF() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chat-template-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try ChatTemplate.load(modelAt: folder) == nil)  // no tokenizer_config.json: no template
+        // The list form with a "default" entry, and bos_token as an added-token object.
+        let config = #"{"bos_token": {"content": "<bos>", "special": true}, "eos_token": "<eos>", "chat_template": [{"name": "tool_use", "template": "x"}, {"name": "default", "template": "{{ bos_token }}{{ messages[0]['content'] }}{{ eos_token }}"}]}"#
+        try Data(config.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
+        let template = try #require(try ChatTemplate.load(modelAt: folder))
+        #expect(try template.render([ChatMessage(role: "user", content: "hi")]) == "<bos>hi<eos>")
+        try Data(#"{"chat_template": 3}"#.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
+        let wrong = try #require(throws: ModelFileError.self) { try ChatTemplate.load(modelAt: folder) }
+        #expect(wrong.file.hasSuffix("tokenizer_config.json") && wrong.message.contains("'chat_template'"))
+        // A GGUF file's tokenizer.chat_template, its BOS spelled by its own vocabulary.
+        let gguf = try SentencePieceTokenizerTests.ggufVocabulary(addSpacePrefix: false) {
+            $0.set("tokenizer.chat_template", .string("{{ bos_token }}<start_of_turn>{{ messages[0]['content'] }}"))
+        }
+        let fromGGUF = try #require(try ChatTemplate.load(modelAt: URL(fileURLWithPath: gguf.path)))
+        #expect(try fromGGUF.render([ChatMessage(role: "user", content: "hi")]) == "<bos><start_of_turn>hi")
+    }
 }
