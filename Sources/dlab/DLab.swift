@@ -10,7 +10,7 @@ struct DLab: ParsableCommand {
         subcommands: [
             SampleCommand.self, SamplersCommand.self, LogitsCommand.self, BenchCommand.self, TasksCommand.self,
             SweepCommand.self, ReportCommand.self, PlotCommand.self, MergeCommand.self, ExportCommand.self,
-            ProjectCommand.self, QuantizeCommand.self,
+            ProjectCommand.self, QuantizeCommand.self, TokenizeCommand.self,
         ]
     )
 

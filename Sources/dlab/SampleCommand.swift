@@ -65,6 +65,9 @@ struct SampleCommand: ParsableCommand {
     @Flag(name: .customLong("allow-code-execution"), help: "Run the generated code of a code task (sandboxed, see README).")
     var allowCodeExecution = false
 
+    @Flag(help: "Wrap the prompt (free or the task's) in the model's chat template as one user message, with the assistant's turn opened.")
+    var chat = false
+
     @Flag(help: "Redraw the canvas live in the terminal at every step.")
     var visual = false
 
@@ -87,6 +90,10 @@ struct SampleCommand: ParsableCommand {
         let sampler = try makeSampler(modelDefaults: defaults.parameters)
         let steps = self.steps ?? defaults.steps
         guard let tokenizer = folder.tokenizer else { throw ValidationError("the model has no tokenizer.json") }
+        let template = chat ? try ChatTemplate.load(modelAt: folder.url) : nil
+        if chat && template == nil {
+            throw ValidationError("--chat: \(modelOptions.model) has no chat template ('chat_template' in tokenizer_config.json, or 'tokenizer.chat_template' in a .gguf)")
+        }
         switch (task, prompt) {
         case (let name?, nil):
             let evaluationTask = try TaskRegistry.task(named: name, library: .standard, allowCodeExecution: allowCodeExecution)
@@ -105,7 +112,7 @@ struct SampleCommand: ParsableCommand {
                 let example = try evaluationTask.checkedExample(split: split, index: i, seed: seed)
                 let result = try generate(sampler, example.prompt, length: length, steps: steps ?? length, stream: i,
                                           folder: folder, tokenizer: tokenizer, total: total, stops: evaluationTask.stopStrings,
-                                          denoiser: denoiser)
+                                          denoiser: denoiser, template: template)
                 let scores = try evaluationTask.scores(of: example, output: result.answer)
                 if count == 1 {
                     report(example.prompt, result)
@@ -140,8 +147,9 @@ struct SampleCommand: ParsableCommand {
             }
         case (nil, let text?):
             guard let length = genLength else { throw ValidationError("--gen-length is needed with a free prompt") }
-            report(text, try generate(sampler, text, length: length, steps: steps ?? length, stream: 0, folder: folder,
-                                      tokenizer: tokenizer))
+            let shown = try template?.render([ChatMessage(role: "user", content: text)]) ?? text
+            report(shown, try generate(sampler, text, length: length, steps: steps ?? length, stream: 0, folder: folder,
+                                       tokenizer: tokenizer, template: template))
         case (_?, _?):
             throw ValidationError("give either --task or a prompt, not both")
         case (nil, nil):
@@ -166,10 +174,11 @@ struct SampleCommand: ParsableCommand {
 
     /// One generation; with a `BatchSlot` as `denoiser` its time is its own plus its share of the batched passes.
     private func generate(_ sampler: AnySampler, _ text: String, length: Int, steps: Int, stream: Int, folder: ModelFolder,
-                          tokenizer: HFTokenizer, total: Int? = nil, stops: [String] = [], denoiser: (any Denoiser)? = nil)
+                          tokenizer: HFTokenizer, total: Int? = nil, stops: [String] = [], denoiser: (any Denoiser)? = nil,
+                          template: ChatTemplate? = nil)
         throws -> (answer: String, generation: Generation, seconds: Double)
     {
-        let promptTokens = try tokenizer.encode(text)
+        let promptTokens = try tokenizer.encode(try template?.render([ChatMessage(role: "user", content: text)]) ?? text)
         guard !promptTokens.isEmpty else { throw ValidationError("the prompt is empty (it encodes to no tokens)") }
         let totalNew = max(total ?? maxNewTokens ?? length, length)
         try ModelLimits(folder.denoiser).check(

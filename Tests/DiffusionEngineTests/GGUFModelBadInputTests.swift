@@ -156,9 +156,9 @@ extension GGUFModelBadInputTests {
         }
         #expect(error.message.contains("'tokenizer.ggml.pre' is 'qwen2'"))
         error = try #require(throws: ModelFileError.self) {
-            try GGUFVocabulary.tokenizer(try file { $0.set("tokenizer.ggml.model", .string("llama")) })
+            try GGUFVocabulary.tokenizer(try file { $0.set("tokenizer.ggml.model", .string("bert")) })
         }
-        #expect(error.message.contains("'tokenizer.ggml.model' is 'llama'"))
+        #expect(error.message.contains("'tokenizer.ggml.model' is 'bert'"))
         error = try #require(throws: ModelFileError.self) {
             try GGUFVocabulary.tokenizer(try file { $0.set("tokenizer.ggml.token_type", .array(.int32, [.int32(1)])) })
         }

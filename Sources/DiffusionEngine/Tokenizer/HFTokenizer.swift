@@ -1,25 +1,41 @@
 import DiffusionCore
 import Foundation
 
-/// A Hugging Face `tokenizer.json` tokenizer: added (special) tokens matched first, then the pre-tokenizer, then
-/// the model. Supported: the WordLevel model (the shipped character-level models) and the BPE model (byte-level
-/// as GPT-2/Qwen/LLaDA ship it, or with byte fallback); Split (regex), Whitespace, ByteLevel and Sequence
-/// pre-tokenizers; Fuse and ByteLevel decoders. Anything else is refused with an error naming the field.
+/// A Hugging Face `tokenizer.json` tokenizer: added tokens matched first (those marked `normalized` after the
+/// normalizer), then the normalizer, the pre-tokenizer and the model; decoding runs the decoder over the token
+/// strings. Supported: the WordLevel model (the shipped character-level models), the BPE model (byte-level as
+/// GPT-2/Qwen/LLaDA ship it, or SentencePiece style with byte fallback as Gemma ships it), and the SentencePiece
+/// model of GGUF `llama` vocabularies (`GGUFVocabulary`). Normalizers, pre-tokenizers and decoders: see
+/// Normalizer.swift, PreTokenizer.swift, TokenDecoder.swift. Anything else is refused with an error naming the field.
+/// Port of Hugging Face tokenizers `tokenizer/mod.rs` (`encode_single_sequence`, `decode`) and `added_vocabulary.rs`.
 public struct HFTokenizer: Sendable {
     public let vocabulary: [String: TokenID]
     public let tokens: [TokenID: String]
     /// Added tokens, longest first, so that `<mask>` wins over `<`.
-    let addedTokens: [(content: String, id: TokenID, special: Bool)]
+    let addedTokens: [AddedToken]
+    /// The added tokens matched in the raw text, and those marked `normalized`, spelled as the normalizer writes
+    /// them and matched in the normalized text.
+    let rawMatcher: AddedTokenMatcher
+    let normalizedMatcher: AddedTokenMatcher
+    let normalizer: Normalizer?
     let preTokenizer: PreTokenizer
-    let unknownID: TokenID?
-    let bpe: BPEModel?
-    let decoder: Decoder
+    let model: TokenModel
+    let decoder: TokenDecoder
+    let postProcessor: PostProcessor
     public let file: String
 
-    enum Decoder: Sendable {
-        case joinWithSpaces  // no decoder: Hugging Face joins tokens with spaces
-        case fuse
-        case byteLevel
+    struct AddedToken: Sendable {
+        let content: String
+        let id: TokenID
+        let special: Bool
+        /// Matched in the normalized text rather than the raw text.
+        let normalized: Bool
+    }
+
+    enum TokenModel: Sendable {
+        case wordLevel(unknownID: TokenID?)
+        case bpe(BPEModel)
+        case spm(SPMModel)
     }
 
     public init(contentsOf url: URL) throws {
@@ -27,7 +43,6 @@ public struct HFTokenizer: Sendable {
     }
 
     public init(json: JSONValue, file: String) throws {
-        self.file = file
         let root = try JSONFields(json, file: file)
         let model = try root.object("model")
         let type = try model.optionalString("type") ?? "WordLevel"
@@ -41,69 +56,111 @@ public struct HFTokenizer: Sendable {
             }
             vocabulary[piece] = id
         }
-        var added: [(String, TokenID, Bool)] = []
+        var added: [AddedToken] = []
         for (index, item) in (root.present("added_tokens") == nil ? [] : try root.array("added_tokens")).enumerated() {
             let fields = try JSONFields(item, file: file, path: "added_tokens[\(index)]")
-            let content = try fields.string("content")
-            let id = try fields.int("id")
-            added.append((content, id, try fields.optionalBool("special") ?? false))
-            vocabulary[content] = id
+            let special = try fields.optionalBool("special") ?? false
+            added.append(AddedToken(content: try fields.string("content"), id: try fields.int("id"), special: special,
+                                    normalized: try fields.optionalBool("normalized") ?? !special))
         }
+        let tokenModel: TokenModel = type == "BPE"
+            ? .bpe(try BPEModel(fields: model, vocabulary: vocabulary))
+            : .wordLevel(unknownID: try model.optionalString("unk_token").flatMap { vocabulary[$0] })
+        self.init(vocabulary: vocabulary, added: added, normalizer: try Normalizer(root.present("normalizer"), file: file, path: "normalizer"),
+                  preTokenizer: try PreTokenizer(root.present("pre_tokenizer"), file: file, path: "pre_tokenizer"),
+                  model: tokenModel, decoder: try TokenDecoder(root.present("decoder"), file: file, path: "decoder"),
+                  postProcessor: try PostProcessor(root.present("post_processor"), file: file, path: "post_processor"), file: file)
+    }
+
+    init(vocabulary: [String: TokenID], added: [AddedToken], normalizer: Normalizer?, preTokenizer: PreTokenizer,
+         model: TokenModel, decoder: TokenDecoder, postProcessor: PostProcessor = .none, file: String) {
+        var vocabulary = vocabulary
+        for token in added { vocabulary[token.content] = token.id }
         self.vocabulary = vocabulary
         var tokens: [TokenID: String] = [:]
         for (piece, id) in vocabulary { tokens[id] = piece }
         self.tokens = tokens
-        addedTokens = added.sorted { $0.0.count > $1.0.count }
-        unknownID = try model.optionalString("unk_token").flatMap { vocabulary[$0] }
-        bpe = type == "BPE" ? try BPEModel(fields: model, vocabulary: vocabulary) : nil
-        preTokenizer = try PreTokenizer(root.present("pre_tokenizer"), file: file, path: "pre_tokenizer")
-        if let decoder = try root.optionalObject("decoder") {
-            switch try decoder.string("type") {
-            case "Fuse": self.decoder = .fuse
-            case "ByteLevel": self.decoder = .byteLevel
-            case let kind: throw ModelFileError(file: file, "field 'decoder.type' is '\(kind)'; supported: Fuse, ByteLevel")
-            }
-        } else {
-            decoder = .joinWithSpaces
-        }
+        addedTokens = added.filter { !$0.content.isEmpty }.sorted { $0.content.count > $1.content.count }
+        // tokenizers normalizes the content of a `normalized` added token and matches that in the normalized text.
+        rawMatcher = AddedTokenMatcher(addedTokens.filter { !$0.normalized })
+        normalizedMatcher = AddedTokenMatcher(addedTokens.filter(\.normalized).map {
+            AddedToken(content: normalizer?.apply($0.content) ?? $0.content, id: $0.id, special: $0.special, normalized: true)
+        })
+        (self.normalizer, self.preTokenizer, self.model, self.decoder, self.postProcessor, self.file) = (normalizer, preTokenizer, model, decoder, postProcessor, file)
     }
 
     /// The id of the token spelled `piece`, if any.
     public func id(of piece: String) -> TokenID? { vocabulary[piece] }
 
+    /// The token `id` stands for, if any.
+    public func piece(of id: TokenID) -> String? { tokens[id] }
+
+    /// Token ids of `text` with the special tokens the tokenizer adds around a sequence (`<bos>` for Gemma and
+    /// Llama), as `tokenizer.encode(text)` gives them in Hugging Face `tokenizers`.
+    public func encodeWithSpecialTokens(_ text: String) throws -> [TokenID] {
+        try postProcessor.apply(try encode(text), file: file)
+    }
+
     /// Token ids of `text`. A piece outside the vocabulary maps to `unk_token`, or is an error without one.
     public func encode(_ text: String) throws -> [TokenID] {
         var ids: [TokenID] = []
-        var pending = Substring(text)
-        var plain = ""
-        func flushPlain() throws {
-            for piece in preTokenizer.split(plain) {
-                if let bpe {
-                    guard let pieceIDs = bpe.tokenize(piece) else {
-                        throw TokenizerError(message: "'\(piece)' has no tokens in the vocabulary of \(file)")
+        for (segment, rawIndex) in Self.split(text, on: rawMatcher) {
+            guard case .text(let raw) = segment else {
+                if case .token(let id) = segment { ids.append(id) }
+                continue
+            }
+            let normalized = normalizer?.apply(raw) ?? raw
+            for (piece, normalizedIndex) in Self.split(normalized, on: normalizedMatcher) {
+                switch piece {
+                case .token(let id): ids.append(id)
+                case .text(let plain):
+                    for word in preTokenizer.split(plain, atStart: rawIndex == 0 && normalizedIndex == 0) {
+                        ids.append(contentsOf: try tokenize(word))
                     }
-                    ids.append(contentsOf: pieceIDs)
-                } else if let id = vocabulary[piece] {
-                    ids.append(id)
-                } else if let unknownID {
-                    ids.append(unknownID)
-                } else {
-                    throw TokenizerError(message: "'\(piece)' is not in the vocabulary of \(file)")
                 }
             }
-            plain = ""
         }
+        return ids
+    }
+
+    private func tokenize(_ word: String) throws -> [TokenID] {
+        switch model {
+        case .bpe(let bpe):
+            guard let ids = bpe.tokenize(word) else { throw TokenizerError(message: "'\(word)' has no tokens in the vocabulary of \(file)") }
+            return ids
+        case .spm(let spm):
+            guard let ids = spm.tokenize(word) else { throw TokenizerError(message: "'\(word)' has a byte without a <0xXX> token in the vocabulary of \(file)") }
+            return ids
+        case .wordLevel(let unknownID):
+            if let id = vocabulary[word] ?? unknownID { return [id] }
+            throw TokenizerError(message: "'\(word)' is not in the vocabulary of \(file)")
+        }
+    }
+
+    enum Segment { case text(String), token(TokenID) }
+
+    /// `text` cut at the (leftmost, longest) occurrences of `added`; each piece with its character offset.
+    static func split(_ text: String, on added: AddedTokenMatcher) -> [(Segment, Int)] {
+        guard !added.isEmpty else { return text.isEmpty ? [] : [(.text(text), 0)] }
+        var segments: [(Segment, Int)] = []
+        var pending = Substring(text)
+        var plain = ""
+        var offset = 0, plainStart = 0
         while !pending.isEmpty {
-            if let match = addedTokens.first(where: { pending.hasPrefix($0.content) }) {
-                try flushPlain()
-                ids.append(match.id)
+            if let match = added.longestMatch(at: pending) {
+                if !plain.isEmpty { segments.append((.text(plain), plainStart)) }
+                plain = ""
+                segments.append((.token(match.id), offset))
                 pending = pending.dropFirst(match.content.count)
+                offset += match.content.count
+                plainStart = offset
             } else {
                 plain.append(pending.removeFirst())
+                offset += 1
             }
         }
-        try flushPlain()
-        return ids
+        if !plain.isEmpty { segments.append((.text(plain), plainStart)) }
+        return segments
     }
 
     /// Text of `ids`; special added tokens are dropped when `skipSpecial`.
@@ -113,101 +170,32 @@ public struct HFTokenizer: Sendable {
             if skipSpecial && special.contains(id) { return nil }
             return tokens[id] ?? "<\(id)?>"
         }
-        switch decoder {
-        case .joinWithSpaces: return pieces.joined(separator: " ")
-        case .fuse: return pieces.joined()
-        case .byteLevel: return ByteLevel.decode(pieces.joined())
+        return decoder.decode(pieces)
+    }
+}
+
+/// Added tokens indexed by their first character, longest first, so that finding the one that starts a text
+/// costs a look-up rather than a scan of every added token (Gemma has thousands).
+struct AddedTokenMatcher: Sendable {
+    private let byFirst: [Character: [HFTokenizer.AddedToken]]
+
+    init(_ tokens: [HFTokenizer.AddedToken]) {
+        var byFirst: [Character: [HFTokenizer.AddedToken]] = [:]
+        for token in tokens where !token.content.isEmpty {
+            if let first = token.content.first { byFirst[first, default: []].append(token) }
         }
+        self.byFirst = byFirst.mapValues { $0.sorted { $0.content.count > $1.content.count } }
+    }
+
+    var isEmpty: Bool { byFirst.isEmpty }
+
+    func longestMatch(at text: Substring) -> HFTokenizer.AddedToken? {
+        guard let first = text.first, let candidates = byFirst[first] else { return nil }
+        return candidates.first { text.hasPrefix($0.content) }
     }
 }
 
 public struct TokenizerError: Error, CustomStringConvertible {
     public let message: String
     public var description: String { message }
-}
-
-/// The pre-tokenizers of `tokenizer.json` that the supported models use.
-indirect enum PreTokenizer: Sendable {
-    case none
-    case split(NSRegularExpressionBox, removeMatches: Bool)
-    /// Optional GPT-2 regex split, then every byte as its printable character (see `ByteLevel`).
-    case byteLevel(NSRegularExpressionBox?, addPrefixSpace: Bool)
-    case sequence([PreTokenizer])
-
-    init(_ json: JSONValue?, file: String, path: String) throws {
-        guard let json else { self = .none; return }
-        let fields = try JSONFields(json, file: file, path: path)
-        let type = try fields.string("type")
-        switch type {
-        case "Split":
-            let pattern = try fields.object("pattern")
-            let regex: String
-            if let expression = try pattern.optionalString("Regex") {
-                regex = expression
-            } else {
-                regex = NSRegularExpression.escapedPattern(for: try pattern.string("String"))
-            }
-            let behavior = try fields.optionalString("behavior") ?? "Isolated"
-            guard behavior == "Isolated" || behavior == "Removed" else {
-                throw ModelFileError(file: file, "field '\(path).behavior' is '\(behavior)'; supported: Isolated, Removed")
-            }
-            self = .split(try NSRegularExpressionBox(regex, file: file, path: path), removeMatches: behavior == "Removed")
-        case "Whitespace":
-            self = .split(try NSRegularExpressionBox(#"\w+|[^\w\s]+"#, file: file, path: path), removeMatches: false)
-        case "ByteLevel":
-            let useRegex = try fields.optionalBool("use_regex") ?? true
-            let regex = useRegex ? try NSRegularExpressionBox(ByteLevel.pattern, file: file, path: path) : nil
-            self = .byteLevel(regex, addPrefixSpace: try fields.optionalBool("add_prefix_space") ?? false)
-        case "Sequence":
-            self = .sequence(try fields.array("pretokenizers").enumerated().map {
-                try PreTokenizer($0.element, file: file, path: "\(path).pretokenizers[\($0.offset)]")
-            })
-        default:
-            throw ModelFileError(file: file, "field '\(path).type' is '\(type)'; supported: Split, Whitespace, ByteLevel, Sequence")
-        }
-    }
-
-    func split(_ text: String) -> [String] {
-        switch self {
-        case .none:
-            return text.isEmpty ? [] : [text]
-        case .sequence(let steps):
-            return steps.reduce([text]) { pieces, step in pieces.flatMap { step.split($0) } }
-        case .byteLevel(let box, let addPrefixSpace):
-            let prefixed = addPrefixSpace && !text.hasPrefix(" ") ? " " + text : text
-            let pieces = box.map { PreTokenizer.split(prefixed, by: $0, removeMatches: false) } ?? [prefixed]
-            return pieces.map(ByteLevel.encode)
-        case .split(let box, let removeMatches):
-            return PreTokenizer.split(text, by: box, removeMatches: removeMatches)
-        }
-    }
-
-    /// The pieces of `text` between and at the matches of `box` (matches dropped when `removeMatches`).
-    static func split(_ text: String, by box: NSRegularExpressionBox, removeMatches: Bool) -> [String] {
-        let whole = text as NSString
-        var pieces: [String] = []
-        var cursor = 0
-        for match in box.regex.matches(in: text, range: NSRange(location: 0, length: whole.length)) {
-            if match.range.location > cursor {
-                pieces.append(whole.substring(with: NSRange(location: cursor, length: match.range.location - cursor)))
-            }
-            if !removeMatches, match.range.length > 0 { pieces.append(whole.substring(with: match.range)) }
-            cursor = match.range.location + match.range.length
-        }
-        if cursor < whole.length { pieces.append(whole.substring(from: cursor)) }
-        return pieces
-    }
-}
-
-/// NSRegularExpression is thread-safe for matching but not marked Sendable.
-struct NSRegularExpressionBox: @unchecked Sendable {
-    let regex: NSRegularExpression
-
-    init(_ pattern: String, file: String, path: String) throws {
-        do {
-            regex = try NSRegularExpression(pattern: pattern)
-        } catch {
-            throw ModelFileError(file: file, "field '\(path).pattern' is not a valid regular expression: \(pattern)")
-        }
-    }
 }
