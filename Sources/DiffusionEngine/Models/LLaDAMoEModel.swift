@@ -185,8 +185,8 @@ public final class LLaDAMoEModel: Denoiser {
             rotary.apply(sk, length: length, heads: c.keyValueHeadCount, cos: cos, sin: sin)
             let shape = Attention.Shape(queries: length, keys: length, heads: c.headCount,
                                         keyValueHeads: c.keyValueHeadCount, headDim: c.headDim)
-            Attention.forward(q: sq, k: sk, v: v + first * kvWidth, shape: shape, keyMask: keyMask, scores: scores,
-                              out: attended + first * qWidth)
+            TiledAttention.forward(q: sq, k: sk, v: v + first * kvWidth, shape: shape, scale: 1 / Float(c.headDim).squareRoot(),
+                                   keyMask: keyMask, out: attended + first * qWidth, threads: MatMul.attentionThreads)
         }
         MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: hidden, accumulate: true)
         LLaDAMoELayer.addBias(layer.outputBias, to: hidden, rows: t)
