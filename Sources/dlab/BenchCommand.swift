@@ -22,12 +22,16 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also time the attention kernels alone (whole score rows against tiles with an online softmax).")
     var attention = false
 
+    @Flag(name: .customLong("cpu-time"), help: "Count the CPU time of the timing thread instead of wall time: steadier on a shared machine; --threads 1 only (bench_pytorch.py --cpu-time does the same).")
+    var cpuTime = false
+
     @Option(parsing: .unconditional, help: "Timed repeats per measurement (the median is reported).")
     var repeats: Int = 15
 
     func validate() throws {
         try NumberBounds.check(threads, "--threads", NumberBounds.threads)
         try NumberBounds.check(repeats, "--repeats", NumberBounds.repeats)
+        if cpuTime, threads != 1 { throw ValidationError("--cpu-time counts one thread's time: use it with --threads 1, got \(threads)") }
     }
 
     @Flag(help: "Skip the random-weight reference configurations.")
@@ -42,8 +46,10 @@ struct BenchCommand: ParsableCommand {
         if let expertThreads { try NumberBounds.check(expertThreads, "--expert-threads", NumberBounds.threads) }
         try memoryProbe.run()
         MatMul.setThreads(threads)
+        Stopwatch.countsThreadCPUTime = cpuTime
         if let expertThreads { MatMul.expertThreads = expertThreads }
         for line in BLASRuntime.report() { print(line) }
+        print("vector kernels: \(VectorKernels.active.level); clock: " + (cpuTime ? "CPU time of the timing thread" : "wall"))
         let peak = Stopwatch.sgemmPeak()
         print("sgemm peak (1024³, \(threads) thread(s), \(BLASRuntime.coreName) kernels): " + String(format: "%.1f GFLOPS", peak / 1e9))
         if attention { timeAttentionKernels() }

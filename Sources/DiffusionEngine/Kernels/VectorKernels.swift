@@ -1,4 +1,5 @@
 import CVectorKernels
+import Foundation
 
 /// The element-wise kernels of one x86 instruction-set level (C target `CVectorKernels`: one source compiled for
 /// SSE2, AVX2 + FMA and AVX-512F), the best level this CPU runs chosen once from CPUID (`CPUFeatures`).
@@ -55,10 +56,21 @@ public struct VectorKernels: @unchecked Sendable {
         (self.rmsNorm, self.siluGate, self.geluTanhGate, self.rotateHalf) = (rmsNorm, siluGate, geluTanhGate, rotateHalf)
     }
 
-    /// The widest level this CPU runs (the baseline is compiled on every architecture).
+    /// The widest level this CPU runs (the baseline is compiled on every architecture), or a narrower one named by
+    /// `DLAB_VECTOR_LEVEL` (baseline, avx2, avx512) to measure what the level brings; a name that is unknown or
+    /// not runnable here is ignored with a warning.
     public static let active: VectorKernels = {
-        let best = Level.best(for: .current)
-        return VectorKernels(level: best) ?? baseline
+        let cpu = CPUFeatures.current
+        var level = Level.best(for: cpu)
+        if let name = ProcessInfo.processInfo.environment["DLAB_VECTOR_LEVEL"] {
+            let named = ["baseline": Level.baseline, "avx2": .avx2, "avx512": .avx512][name]
+            if let named, named.runs(on: cpu) {
+                level = named
+            } else {
+                FileHandle.standardError.write(Data("dlab: DLAB_VECTOR_LEVEL=\(name) is not one of baseline, avx2, avx512 runnable on this CPU; using \(level)\n".utf8))
+            }
+        }
+        return VectorKernels(level: level) ?? baseline
     }()
 
     static let baseline: VectorKernels = {
