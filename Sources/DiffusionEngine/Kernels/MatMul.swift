@@ -49,8 +49,8 @@ public enum MatMul {
 
     /// The threads of a forward pass: OpenBLAS's threads for the big matmuls, and as many Dispatch workers for
     /// attention heads and experts (OpenBLAS at one thread meanwhile, see `BLASThreads`). 1 for timing on shared
-    /// machines. Each part gives bit-for-bit the same result at any count as long as OpenBLAS's own threads do
-    /// (`ForwardThreadsTests` checks the whole pass).
+    /// machines. The Dispatch part gives bit-for-bit the same result at any count (`ForwardThreadsTests`); OpenBLAS's
+    /// own threads round some products differently (about 1e-6 on logits of magnitude 1).
     public static func setThreads(_ count: Int) {
         BLASThreads.set(count)
         attentionThreads = count
