@@ -31,10 +31,13 @@ let package = Package(
         .target(name: "CGnuplot", linkerSettings: [.linkedLibrary("boost_iostreams"), .linkedLibrary("stdc++")]),
         // CPUID and XGETBV for the choice of BLAS kernels (Swift has no inline assembly).
         .target(name: "CCPUID"),
+        // The element-wise kernels compiled per x86 level (SSE2, AVX2+FMA, AVX-512F) and chosen at run time;
+        // optimised in debug builds too, like the engine.
+        .target(name: "CVectorKernels", cSettings: [.unsafeFlags(["-O2"], .when(configuration: .debug))]),
         .target(name: "DiffusionCore"),
         .target(
             name: "DiffusionEngine",
-            dependencies: ["DiffusionCore", "COpenBLAS", "CCPUID"],
+            dependencies: ["DiffusionCore", "COpenBLAS", "CCPUID", "CVectorKernels"],
             // The kernels' SIMD code is generic Swift that only specialisation makes fast: unoptimised it runs
             // ~30x slower, which would make debug builds (and so `swift test`) crawl. Always optimise the engine.
             swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]

@@ -13,11 +13,17 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "A model folder to time at 64, 256 and 1024 tokens (optional).")
     var model: String?
 
-    @Option(parsing: .unconditional, help: "OpenBLAS threads, 1...256.")
+    @Option(parsing: .unconditional, help: "Threads of one forward pass, 1...256: OpenBLAS's for the matmuls, and as many Dispatch workers for attention heads and experts; results do not change.")
     var threads: Int = 1
 
-    @Option(name: .customLong("expert-threads"), parsing: .unconditional, help: "Experts of a MoE layer computed at once on Dispatch threads (OpenBLAS then best at --threads 1); results do not change.")
-    var expertThreads: Int = 1
+    @Option(name: .customLong("expert-threads"), parsing: .unconditional, help: "Experts of a MoE layer computed at once on Dispatch threads (default: --threads); results do not change.")
+    var expertThreads: Int?
+
+    @Flag(help: "Also time the attention kernels alone (whole score rows against tiles with an online softmax).")
+    var attention = false
+
+    @Flag(name: .customLong("cpu-time"), help: "Count the CPU time of the timing thread instead of wall time: steadier on a shared machine; --threads 1 only (bench_pytorch.py --cpu-time does the same).")
+    var cpuTime = false
 
     @Option(parsing: .unconditional, help: "Timed repeats per measurement (the median is reported).")
     var repeats: Int = 15
@@ -25,6 +31,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         try NumberBounds.check(threads, "--threads", NumberBounds.threads)
         try NumberBounds.check(repeats, "--repeats", NumberBounds.repeats)
+        if cpuTime, threads != 1 { throw ValidationError("--cpu-time counts one thread's time: use it with --threads 1, got \(threads)") }
     }
 
     @Flag(help: "Skip the random-weight reference configurations.")
@@ -39,13 +46,16 @@ struct BenchCommand: ParsableCommand {
     var only: String?
 
     func run() throws {
-        try NumberBounds.check(expertThreads, "--expert-threads", NumberBounds.threads)
+        if let expertThreads { try NumberBounds.check(expertThreads, "--expert-threads", NumberBounds.threads) }
         try memoryProbe.run()
         MatMul.setThreads(threads)
-        MatMul.expertThreads = expertThreads
+        Stopwatch.countsThreadCPUTime = cpuTime
+        if let expertThreads { MatMul.expertThreads = expertThreads }
         for line in BLASRuntime.report() { print(line) }
+        print("vector kernels: \(VectorKernels.active.level); clock: " + (cpuTime ? "CPU time of the timing thread" : "wall"))
         let peak = Stopwatch.sgemmPeak()
         print("sgemm peak (1024³, \(threads) thread(s), \(BLASRuntime.coreName) kernels): " + String(format: "%.1f GFLOPS", peak / 1e9))
+        if attention { timeAttentionKernels() }
         print("model                          tokens   ms/forward   tokens/s   GFLOPS   of peak")
         if let model {
             let folder = try ModelFolder(URL(fileURLWithPath: model), requireTokenizer: false)
@@ -91,6 +101,21 @@ struct BenchCommand: ParsableCommand {
             let (total, active) = config.parameterCounts
             print("# \(entry.name): " + String(format: "%.1fM parameters, %.1fM active per token", Double(total) / 1e6, Double(active) / 1e6))
             for length in entry.lengths { try time(model, name: entry.name, tokens: length, peak: peak) }
+        }
+    }
+
+    /// One layer's attention, whole score rows against tiles (see `AttentionBenchmark`), at the head shapes of the
+    /// tiny model (4 heads of 32) and of the reference shape (4 heads of 64).
+    private func timeAttentionKernels() {
+        print("attention kernel     heads×dim  tokens   whole rows ms   tiled ms (512 keys)   speed-up   tiled ms (1024 keys)")
+        for (heads, dim) in [(4, 32), (4, 64)] {
+            for length in [84, 276, 1024] {
+                let shape = Attention.Shape(queries: length, keys: length, heads: heads, keyValueHeads: heads, headDim: dim)
+                let result = AttentionBenchmark.compare(shape: shape, repeats: repeats, threads: MatMul.attentionThreads)
+                print("attention            " + "\(heads)×\(dim)".padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + String(format: " %6d %15.3f %21.3f %9.2f× %22.3f", length, result.wholeRows * 1e3, result.tiled * 1e3,
+                             result.wholeRows / result.tiled, result.tiledWide * 1e3))
+            }
         }
     }
 

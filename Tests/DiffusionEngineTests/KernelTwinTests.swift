@@ -98,35 +98,3 @@ import Testing
         #expect(HalfPrecision.bfloat16ToFloat(0xC0A0) == -5)
     }
 }
-
-/// The eight-lane math against libm.
-@Suite struct VectorMathTests {
-    @Test func expMatchesLibmAcrossTheRange() {
-        var worst: Float = 0
-        var x: Float = -87
-        while x < 88 {
-            let lanes = VectorMath.Lanes((0 ..< 8).map { x + Float($0) * 0.0137 })
-            let fast = VectorMath.exp(lanes)
-            for lane in 0 ..< 8 {
-                let exact = Float(Foundation.exp(Double(lanes[lane])))
-                worst = max(worst, abs(fast[lane] - exact) / exact)
-            }
-            x += 0.173
-        }
-        #expect(worst < 3e-7, "worst relative error \(worst)")
-        let edges = VectorMath.exp(VectorMath.Lanes(-.infinity, -100, 0, 1, 100, .infinity, -87, 88))
-        #expect(edges[0] == 0 && edges[1] == 0 && edges[2] == 1 && edges[4] == .infinity && edges[5] == .infinity)
-        #expect(abs(edges[3] - 2.7182817) < 1e-6)
-    }
-
-    @Test func sumOfSquaresAndSiluGateMatchPlainLoops() {
-        let x = KernelTwinTests.random(37, seed: 20, scale: 4)
-        let u = KernelTwinTests.random(37, seed: 21)
-        let plain = x.reduce(Float(0)) { $0 + $1 * $1 }
-        #expect(abs(VectorMath.sumOfSquares(x, count: 37) - plain) < 1e-4 * plain)
-        var gated = x
-        VectorMath.siluGate(&gated, u, count: 37)
-        let expected = zip(x, u).map { g, up in Float(Double(g) / (1 + Foundation.exp(-Double(g))) * Double(up)) }
-        #expect(maxAbsDifference(gated, expected) < 1e-5)
-    }
-}

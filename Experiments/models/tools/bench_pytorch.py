@@ -1,6 +1,6 @@
 """Times the PyTorch LLaDA-MoE forward pass (eager, no_grad, batch 1, 1 thread) for reference configs.
 
-  /work/venv/bin/python Experiments/models/tools/bench_pytorch.py [--runs 20] [--only tiny-ref]
+  /work/venv/bin/python Experiments/models/tools/bench_pytorch.py [--runs 20] [--only tiny-ref] [--cpu-time]
 
 One line per measurement, parseable:  pytorch config=NAME attn=eager|sdpa tokens=T ms=MEDIAN min=... runs=N
 (attn=eager: explicit softmax(QK^T)V as in the fixtures; attn=sdpa: F.scaled_dot_product_attention)
@@ -59,9 +59,12 @@ def main():
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--only", nargs="*")
+    ap.add_argument("--cpu-time", action="store_true",
+                    help="count the CPU time of this thread (time.thread_time) instead of wall time, as dlab bench --cpu-time")
     ap.add_argument("--model", help="also time a model folder (e.g. Experiments/models/tiny-llada-moe) at 64/256/1024 tokens")
     args = ap.parse_args()
-    print(f"torch {torch.__version__} threads {torch.get_num_threads()}", flush=True)
+    clock = time.thread_time if args.cpu_time else time.perf_counter
+    print(f"torch {torch.__version__} threads {torch.get_num_threads()} clock {'cpu' if args.cpu_time else 'wall'}", flush=True)
     runs = [(name, spec, lengths) for name, (spec, lengths) in CONFIGS.items() if not args.only or name in args.only]
     if args.model:
         runs.insert(0, (os.path.basename(os.path.normpath(args.model)), args.model, [64, 256, 1024]))
@@ -80,9 +83,9 @@ def main():
                 times = []
                 with torch.no_grad():
                     for i in range(args.warmup + args.runs):
-                        t0 = time.perf_counter()
+                        t0 = clock()
                         model(ids)
-                        dt = (time.perf_counter() - t0) * 1000
+                        dt = (clock() - t0) * 1000
                         if i >= args.warmup:
                             times.append(dt)
                 print(f"pytorch config={name} attn={attn} tokens={T} ms={statistics.median(times):.3f} "

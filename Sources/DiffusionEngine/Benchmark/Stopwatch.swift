@@ -1,12 +1,33 @@
 import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Timing helpers for benchmarks: medians of repeated runs on a monotonic clock.
 public enum Stopwatch {
+    /// When set, `seconds` and `median` count the CPU time of the calling thread instead of wall time: on a machine
+    /// shared with other jobs that time is far steadier (it leaves out the time the thread waits for a core). Only
+    /// meaningful when all the work runs on the calling thread (one OpenBLAS thread, no Dispatch workers).
+    nonisolated(unsafe) public static var countsThreadCPUTime = false
+
     /// Seconds taken by `body`.
     public static func seconds(_ body: () throws -> Void) rethrows -> Double {
+        if countsThreadCPUTime {
+            let start = threadCPUSeconds()
+            try body()
+            return threadCPUSeconds() - start
+        }
         let clock = ContinuousClock()
         let elapsed = try clock.measure(body)
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+
+    private static func threadCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
     /// The value of `body` and the seconds it took.

@@ -3,7 +3,7 @@ import Foundation
 /// The grouped execution of routed experts shared by every MoE kernel: tokens are grouped by expert (gather),
 /// each expert runs once over its group (three sgemms), and the results are scattered back, weighted.
 enum ExpertDispatch {
-    /// Experts computed at once (Dispatch threads beside OpenBLAS, which should then run one thread per call).
+    /// Experts computed at once (Dispatch threads beside OpenBLAS, which runs one thread per call meanwhile).
     /// Results do not depend on it: each expert's sgemms have the same shapes either way, and the weighted sums
     /// are added in expert order after all experts are done.
     nonisolated(unsafe) static var threads = 1
@@ -57,7 +57,7 @@ enum ExpertDispatch {
         let outputs = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
         defer { outputs.deallocate() }
         let workers = min(threads, busy.count)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        BLASThreads.single { DispatchQueue.concurrentPerform(iterations: workers) { worker in
             // Worker w takes experts w, w + workers, ...: a fixed assignment, so each runs on its own buffers.
             let mine = stride(from: worker, to: busy.count, by: workers).map { $0 }
             let maxGroup = mine.map { members[busy[$0]].count }.max() ?? 0
@@ -75,7 +75,7 @@ enum ExpertDispatch {
                 }
                 experts[busy[index]].forward(gathered, rows: group.count, into: outputs + offsets[index], scratch: scratch)
             }
-        }
+        } }
         for (index, e) in busy.enumerated() {
             scatter(outputs + offsets[index], group: members[e], width: d, into: y)
         }

@@ -58,7 +58,7 @@ public struct GatedMLP: Sendable {
         MatMul.linear(x, rows: rows, inner: width, weight: up.pointer, outer: f, into: upped)
         switch activation {
         case .silu: VectorMath.siluGate(gated, upped, count: rows * f)
-        case .geluTanh: for i in 0 ..< rows * f { gated[i] = GELUTanh.value(gated[i]) * upped[i] }
+        case .geluTanh: VectorMath.geluTanhGate(gated, upped, count: rows * f)
         }
         MatMul.linear(gated, rows: rows, inner: f, weight: down.pointer, outer: width, into: y, accumulate: accumulate)
     }

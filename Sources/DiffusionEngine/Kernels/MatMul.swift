@@ -39,8 +39,21 @@ public enum MatMul {
         set { ExpertDispatch.threads = max(1, newValue) }
     }
 
-    /// Sets OpenBLAS's thread count (1 for timing on shared machines and for bitwise-repeatable results).
+    /// Attention work items (head × query tile) computed at once on Dispatch threads (see `TiledAttention`);
+    /// results do not depend on it.
+    public static var attentionThreads: Int {
+        get { attentionWorkers }
+        set { attentionWorkers = max(1, newValue) }
+    }
+    nonisolated(unsafe) private static var attentionWorkers = 1
+
+    /// The threads of a forward pass: OpenBLAS's threads for the big matmuls, and as many Dispatch workers for
+    /// attention heads and experts (OpenBLAS at one thread meanwhile, see `BLASThreads`). 1 for timing on shared
+    /// machines. The Dispatch part gives bit-for-bit the same result at any count (`ForwardThreadsTests`); OpenBLAS's
+    /// own threads round some products differently (about 1e-6 on logits of magnitude 1).
     public static func setThreads(_ count: Int) {
-        openblas_set_num_threads(Int32(count))
+        BLASThreads.set(count)
+        attentionThreads = count
+        expertThreads = count
     }
 }

@@ -5,13 +5,8 @@ public enum RMSNorm {
         _ x: UnsafePointer<Float>, rows: Int, width: Int, weight: UnsafePointer<Float>, eps: Float,
         into y: UnsafeMutablePointer<Float>
     ) {
-        for r in 0 ..< rows {
-            let row = x + r * width
-            let out = y + r * width
-            let sumOfSquares = VectorMath.sumOfSquares(row, count: width)
-            let scale = 1 / (sumOfSquares / Float(width) + eps).squareRoot()
-            for i in 0 ..< width { out[i] = weight[i] * (row[i] * scale) }
-        }
+        // Vector code of this CPU's level (`VectorKernels`); in place (y == x) is safe: each row is read before written.
+        VectorKernels.active.rmsNorm(x, rows, width, weight, eps, y)
     }
 
     /// Naive twin: arrays and Double accumulation.

@@ -46,13 +46,7 @@ public struct RotaryEmbedding: Sendable {
             let c = cos + p * half
             let s = sin + p * half
             for h in 0 ..< heads {
-                let v = x + (p * heads + h) * headDim
-                for i in 0 ..< half {
-                    let x1 = v[i]
-                    let x2 = v[i + half]
-                    v[i] = x1 * c[i] - x2 * s[i]
-                    v[i + half] = x2 * c[i] + x1 * s[i]
-                }
+                VectorKernels.active.rotateHalf(x + (p * heads + h) * headDim, c, s, half)
             }
         }
     }

@@ -194,8 +194,8 @@ public final class LLaDAMoEModel: Denoiser {
             rotary.apply(sk, length: main, heads: c.keyValueHeadCount, cos: cos, sin: sin)
             let shape = Attention.Shape(queries: main, keys: main, heads: c.headCount,
                                         keyValueHeads: c.keyValueHeadCount, headDim: c.headDim)
-            Attention.forward(q: sq, k: sk, v: v + first * kvWidth, shape: shape, keyMask: keyMask, scores: scores,
-                              out: attended + first * qWidth)
+            TiledAttention.forward(q: sq, k: sk, v: v + first * kvWidth, shape: shape, scale: 1 / Float(c.headDim).squareRoot(),
+                                   keyMask: keyMask, out: attended + first * qWidth, threads: MatMul.attentionThreads)
             if let shadow {
                 shadowAttention(shadow, main: main, q: sq, k: sk, v: v + first * kvWidth, scores: scores,
                                 out: attended + first * qWidth, cos: cos, sin: sin)
