@@ -72,7 +72,7 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
         case runKey, experiment, model, task, taskVersion, split, taskSeed, exampleIndex, sampler, samplerParameters
         case samplerConfig, stepBudget, seed, repeatIndex, generationLength, blockLength, prompt, output, reference, score
         case scores, nfe, stepsRun, tokensPerForward, wallSeconds, commitSteps, gitCommit, dlabVersion, blasCore
-        case blasThreads, batchSize, draftsProposed, draftsAccepted
+        case blasThreads, batchSize, draftsProposed, draftsAccepted, cacheMode, positionsComputed, budgetFree
     }
 
     public static let databaseTableName = "examples"

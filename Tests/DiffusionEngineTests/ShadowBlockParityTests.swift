@@ -116,7 +116,11 @@ import Testing
         let split = batch[1].splitShadow(canvasRows: canvas.count)
         #expect(maxAbsDifference(batch[0].values, plainAlone.values) <= 1e-5)
         #expect(maxAbsDifference(split.canvas.values, alone.canvas.values) <= 1e-5)
-        #expect(maxAbsDifference(split.shadow.values, alone.shadow.values) <= 1e-5 && split.shadow.rows == block.count)
+        // Relative to the logits' size: OpenBLAS rounds a row differently with other rows in the same sgemm (measured
+        // 1.05e-5 on logits of magnitude ~10 here), the effect every batched-pass test bounds.
+        let shadowDiff = maxAbsDifference(split.shadow.values, alone.shadow.values)
+        let shadowScale = max(1, alone.shadow.values.map(abs).max() ?? 0)
+        #expect(shadowDiff <= 1e-5 * shadowScale && split.shadow.rows == block.count, "shadow rows differ by \(shadowDiff)")
         #expect(throws: ModelInputError.self) {
             try model.logits(batch: [DenoiserCall(prefix: plain.prompt, canvas: plainCanvas, conditioning: nil, shadowBlock: 3 ..< 9)])
         }

@@ -46,11 +46,15 @@ public enum TiledAttention {
                      out: out, keyTile: max(keyTile, 1), scratch: &scratch)
             }
         }
-        if workers == 1 {
-            run(0)
-        } else {
-            // The sgemms inside are small; OpenBLAS must not fan each one out again while Dispatch runs the heads.
-            BLASThreads.single { DispatchQueue.concurrentPerform(iterations: workers, execute: run) }
+        // The sgemms inside are small (a 64-query tile against 512 keys): OpenBLAS runs them on one thread always, so
+        // that they neither fan out again while Dispatch runs the heads nor round differently with OpenBLAS's thread
+        // count (the bits then depend on neither).
+        BLASThreads.single {
+            if workers == 1 {
+                run(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: run)
+            }
         }
     }
 

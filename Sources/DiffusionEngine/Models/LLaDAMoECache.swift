@@ -35,7 +35,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
     private let keys: [UnsafeMutablePointer<Float>]  // per layer [T, KVH·hd]
     private let values: [UnsafeMutablePointer<Float>]  // per layer [T, KVH·hd]
     private let cosines: [Float], sines: [Float]  // [T, rotaryDim/2]
-    /// hidden, normed [T, d]; q, attended [T, H·hd]; fresh k, v [T, KVH·hd]; scores [min(T, 64), T].
+    /// hidden, normed [T, d]; q, attended [T, H·hd]; fresh k, v [T, KVH·hd].
     private let buffers: [UnsafeMutablePointer<Float>]
 
     init(model: LLaDAMoEModel, prefix: [TokenID], canvas: [TokenID], block: Range<Int>, mode: CacheMode) throws {
@@ -62,7 +62,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
         }
         keys = (0 ..< c.layerCount).map { _ in allocate(t * kv) }
         values = (0 ..< c.layerCount).map { _ in allocate(t * kv) }
-        buffers = [t * c.hiddenSize, t * c.hiddenSize, t * q, t * q, t * kv, t * kv, min(t, Attention.queryBlock) * t].map(allocate)
+        buffers = [t * c.hiddenSize, t * c.hiddenSize, t * q, t * q, t * kv, t * kv].map(allocate)
         (cosines, sines) = model.rotary.tables(length: t)
     }
 
@@ -93,7 +93,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
         let c = model.config
         let (n, t, d) = (computed.count, tokens.count, c.hiddenSize)
         let (qWidth, kvWidth) = (c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
-        let (hidden, normed, q, attended, k, v, scores) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5], buffers[6])
+        let (hidden, normed, q, attended, k, v) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5])
         for (row, token) in tokens[computed].enumerated() {
             (hidden + row * d).update(from: model.embedding.row(token), count: d)
         }
@@ -110,7 +110,8 @@ public final class LLaDAMoEBlockCache: BlockCache {
                     (values[index] + computed.lowerBound * kvWidth).update(from: v, count: n * kvWidth)
                     let shape = Attention.Shape(queries: n, keys: t, heads: c.headCount, keyValueHeads: c.keyValueHeadCount,
                                                 headDim: c.headDim)
-                    Attention.forward(q: q, k: keys[index], v: values[index], shape: shape, keyMask: nil, scores: scores, out: attended)
+                    TiledAttention.forward(q: q, k: keys[index], v: values[index], shape: shape, scale: 1 / Float(c.headDim).squareRoot(),
+                                           out: attended, threads: MatMul.attentionThreads)
                     MatMul.linear(attended, rows: n, inner: qWidth, weight: layer.output.pointer, outer: d, into: hidden, accumulate: true)
                     LLaDAMoELayer.addBias(layer.outputBias, to: hidden, rows: n)
                     RMSNorm.apply(hidden, rows: n, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: normed)
