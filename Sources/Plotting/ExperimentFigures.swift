@@ -59,7 +59,7 @@ public enum ExperimentFigures {
             case .steps: return "step budget (nominal, log2)"
             case .nfe: return "mean forward passes per example (measured NFE, log2)"
             case .time: return "wall time per example (ms, log10)"
-            case .parallelism: return "tokens per forward pass (generated tokens / NFE, log2; more is more parallel)"
+            case .parallelism: return "tokens per forward pass (generated / NFE, log2)"
             }
         }
 

@@ -2,9 +2,9 @@
 # Data: tiny-llada-moe-decomp-commit-order.dat. Written by `dlab plot` (DiffusionLab).
 set encoding utf8
 set datafile separator "\t"
-set terminal pngcairo size 1200,1660 font "DejaVu Sans,11" noenhanced
+set terminal pngcairo size 2280,1020 font "DejaVu Sans,11" noenhanced
 set output "tiny-llada-moe-decomp-commit-order.png"
-set multiplot layout 5,3 title "tiny-llada-moe · decomp: commit order at the largest step budget (colour: fraction of examples)" font ",12"
+set multiplot layout 3,6 title "tiny-llada-moe · decomp: commit order at the largest step budget (colour: fraction of examples)" font ",12"
 set palette defined (0 "white", 0.25 "#9ecae1", 0.6 "#3182bd", 1 "#08306b")
 set cbrange [0:*]
 set xlabel "canvas position"
@@ -66,9 +66,9 @@ unset multiplot
 unset output
 reset
 set datafile separator "\t"
-set terminal svg size 1200,1660 font "DejaVu Sans,11" noenhanced background "white"
+set terminal svg size 2280,1020 font "DejaVu Sans,11" noenhanced background "white"
 set output "tiny-llada-moe-decomp-commit-order.svg"
-set multiplot layout 5,3 title "tiny-llada-moe · decomp: commit order at the largest step budget (colour: fraction of examples)" font ",12"
+set multiplot layout 3,6 title "tiny-llada-moe · decomp: commit order at the largest step budget (colour: fraction of examples)" font ",12"
 set palette defined (0 "white", 0.25 "#9ecae1", 0.6 "#3182bd", 1 "#08306b")
 set cbrange [0:*]
 set xlabel "canvas position"

@@ -5,7 +5,7 @@ set datafile separator "\t"
 set terminal pngcairo size 1120,640 font "DejaVu Sans,11" noenhanced
 set output "addition-accuracy-vs-parallelism.png"
 set title "addition: accuracy vs tokens per forward"
-set xlabel "tokens per forward pass (generated tokens / NFE, log2; more is more parallel)"
+set xlabel "tokens per forward pass (generated / NFE, log2)"
 set ylabel "accuracy (%), 95% Wilson interval"
 set grid
 set key outside right top vertical Left reverse
@@ -31,7 +31,7 @@ set datafile separator "\t"
 set terminal svg size 1120,640 font "DejaVu Sans,11" noenhanced background "white"
 set output "addition-accuracy-vs-parallelism.svg"
 set title "addition: accuracy vs tokens per forward"
-set xlabel "tokens per forward pass (generated tokens / NFE, log2; more is more parallel)"
+set xlabel "tokens per forward pass (generated / NFE, log2)"
 set ylabel "accuracy (%), 95% Wilson interval"
 set grid
 set key outside right top vertical Left reverse

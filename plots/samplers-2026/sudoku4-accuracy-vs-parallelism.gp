@@ -5,7 +5,7 @@ set datafile separator "\t"
 set terminal pngcairo size 1120,696 font "DejaVu Sans,11" noenhanced
 set output "sudoku4-accuracy-vs-parallelism.png"
 set title "sudoku4: accuracy vs tokens per forward"
-set xlabel "tokens per forward pass (generated tokens / NFE, log2; more is more parallel)"
+set xlabel "tokens per forward pass (generated / NFE, log2)"
 set ylabel "accuracy (%), 95% Wilson interval"
 set grid
 set key outside right top vertical Left reverse
@@ -53,7 +53,7 @@ set datafile separator "\t"
 set terminal svg size 1120,696 font "DejaVu Sans,11" noenhanced background "white"
 set output "sudoku4-accuracy-vs-parallelism.svg"
 set title "sudoku4: accuracy vs tokens per forward"
-set xlabel "tokens per forward pass (generated tokens / NFE, log2; more is more parallel)"
+set xlabel "tokens per forward pass (generated / NFE, log2)"
 set ylabel "accuracy (%), 95% Wilson interval"
 set grid
 set key outside right top vertical Left reverse

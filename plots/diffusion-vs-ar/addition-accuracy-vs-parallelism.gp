@@ -1,0 +1,76 @@
+# addition-accuracy-vs-parallelism.gp: regenerate addition-accuracy-vs-parallelism.png and addition-accuracy-vs-parallelism.svg with `gnuplot addition-accuracy-vs-parallelism.gp` in this folder.
+# Data: addition-accuracy-vs-parallelism.dat. Written by `dlab plot` (DiffusionLab).
+set encoding utf8
+set datafile separator "\t"
+set terminal pngcairo size 1120,640 font "DejaVu Sans,11" noenhanced
+set output "addition-accuracy-vs-parallelism.png"
+set title "addition: accuracy vs tokens per forward"
+set xlabel "tokens per forward pass (generated / NFE, log2)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 2
+set format x "%g"
+set yrange [-2:102]
+plot "addition-accuracy-vs-parallelism.dat" index 0 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-ar-mtp · ar_greedy", \
+     "addition-accuracy-vs-parallelism.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-ar-mtp · ar_mtp k=1", \
+     "addition-accuracy-vs-parallelism.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-ar-mtp · ar_mtp k=2", \
+     "addition-accuracy-vs-parallelism.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-ar-mtp · ar_mtp k=3", \
+     "addition-accuracy-vs-parallelism.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-ar-mtp · ar_mtp k=4", \
+     "addition-accuracy-vs-parallelism.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound entropy_bound=0.01", \
+     "addition-accuracy-vs-parallelism.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound entropy_bound=0.1", \
+     "addition-accuracy-vs-parallelism.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound entropy_bound=1.0", \
+     "addition-accuracy-vs-parallelism.dat" index 8 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.5", \
+     "addition-accuracy-vs-parallelism.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7", \
+     "addition-accuracy-vs-parallelism.dat" index 10 using 1:2:3:4 with yerrorlines lc rgb "#999933" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9", \
+     "addition-accuracy-vs-parallelism.dat" index 11 using 1:2:3:4 with yerrorlines lc rgb "#AA4499" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.99", \
+     "addition-accuracy-vs-parallelism.dat" index 12 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.01", \
+     "addition-accuracy-vs-parallelism.dat" index 13 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 2 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1", \
+     "addition-accuracy-vs-parallelism.dat" index 14 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0", \
+     "addition-accuracy-vs-parallelism.dat" index 15 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=10.0", \
+     "addition-accuracy-vs-parallelism.dat" index 16 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 2 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound entropy_bound=0.01", \
+     "addition-accuracy-vs-parallelism.dat" index 17 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound entropy_bound=0.1", \
+     "addition-accuracy-vs-parallelism.dat" index 18 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 2 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound entropy_bound=1.0", \
+     "addition-accuracy-vs-parallelism.dat" index 19 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · llada_low_confidence", \
+     "addition-accuracy-vs-parallelism.dat" index 20 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · autoregressive", \
+     "addition-accuracy-vs-parallelism.dat" index 21 using 1:2 with fsteps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "addition-accuracy-vs-parallelism.dat" index 21 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output
+reset
+set datafile separator "\t"
+set terminal svg size 1120,640 font "DejaVu Sans,11" noenhanced background "white"
+set output "addition-accuracy-vs-parallelism.svg"
+set title "addition: accuracy vs tokens per forward"
+set xlabel "tokens per forward pass (generated / NFE, log2)"
+set ylabel "accuracy (%), 95% Wilson interval"
+set grid
+set key outside right top vertical Left reverse
+set offsets graph 0.03, graph 0.03, 0, 0
+set logscale x 2
+set format x "%g"
+set yrange [-2:102]
+plot "addition-accuracy-vs-parallelism.dat" index 0 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-ar-mtp · ar_greedy", \
+     "addition-accuracy-vs-parallelism.dat" index 1 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-ar-mtp · ar_mtp k=1", \
+     "addition-accuracy-vs-parallelism.dat" index 2 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-ar-mtp · ar_mtp k=2", \
+     "addition-accuracy-vs-parallelism.dat" index 3 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-ar-mtp · ar_mtp k=3", \
+     "addition-accuracy-vs-parallelism.dat" index 4 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-ar-mtp · ar_mtp k=4", \
+     "addition-accuracy-vs-parallelism.dat" index 5 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound entropy_bound=0.01", \
+     "addition-accuracy-vs-parallelism.dat" index 6 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound entropy_bound=0.1", \
+     "addition-accuracy-vs-parallelism.dat" index 7 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 1 lw 1.5 pt 9 ps 0.9 title "tiny-diffusiongemma · gemma_entropy_bound entropy_bound=1.0", \
+     "addition-accuracy-vs-parallelism.dat" index 8 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 1 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.5", \
+     "addition-accuracy-vs-parallelism.dat" index 9 using 1:2:3:4 with yerrorlines lc rgb "#44AA99" dt 1 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.7", \
+     "addition-accuracy-vs-parallelism.dat" index 10 using 1:2:3:4 with yerrorlines lc rgb "#999933" dt 1 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.9", \
+     "addition-accuracy-vs-parallelism.dat" index 11 using 1:2:3:4 with yerrorlines lc rgb "#AA4499" dt 1 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · fast_dllm_threshold threshold=0.99", \
+     "addition-accuracy-vs-parallelism.dat" index 12 using 1:2:3:4 with yerrorlines lc rgb "#0072B2" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.01", \
+     "addition-accuracy-vs-parallelism.dat" index 13 using 1:2:3:4 with yerrorlines lc rgb "#D55E00" dt 2 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=0.1", \
+     "addition-accuracy-vs-parallelism.dat" index 14 using 1:2:3:4 with yerrorlines lc rgb "#009E73" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=1.0", \
+     "addition-accuracy-vs-parallelism.dat" index 15 using 1:2:3:4 with yerrorlines lc rgb "#CC79A7" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · eb_sampler gamma=10.0", \
+     "addition-accuracy-vs-parallelism.dat" index 16 using 1:2:3:4 with yerrorlines lc rgb "#E69F00" dt 2 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound entropy_bound=0.01", \
+     "addition-accuracy-vs-parallelism.dat" index 17 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound entropy_bound=0.1", \
+     "addition-accuracy-vs-parallelism.dat" index 18 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 2 lw 1.5 pt 11 ps 0.9 title "tiny-llada-moe · gemma_entropy_bound entropy_bound=1.0", \
+     "addition-accuracy-vs-parallelism.dat" index 19 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · llada_low_confidence", \
+     "addition-accuracy-vs-parallelism.dat" index 20 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · autoregressive", \
+     "addition-accuracy-vs-parallelism.dat" index 21 using 1:2 with fsteps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "addition-accuracy-vs-parallelism.dat" index 21 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+unset output
