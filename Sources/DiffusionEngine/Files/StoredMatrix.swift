@@ -45,6 +45,13 @@ public struct StoredMatrix: @unchecked Sendable {
         self.init(FloatTensor(shape: [rows, columns], values: values))
     }
 
+    /// A matrix of `type` owning a copy of its encoded `bytes` (rows · columns elements; tests, benchmarks).
+    public init(type: GGMLType, rows: Int, columns: Int, bytes: [UInt8]) {
+        precondition(type.byteCount(elements: rows * columns) == bytes.count, "StoredMatrix: \(bytes.count) bytes for [\(rows), \(columns)] \(type.name)")
+        let owned = OwnedBytes(bytes)
+        self.init(type: type, rows: rows, columns: columns, base: UnsafeRawPointer(owned.pointer), storage: owned)
+    }
+
     /// An error unless a row of `columns` elements is a whole number of `type`'s blocks.
     static func check(columns: Int, type: GGMLType, name: String, file: String) throws {
         guard columns > 0, columns % type.blockSize == 0 else {
@@ -93,4 +100,18 @@ public struct StoredMatrix: @unchecked Sendable {
 
     /// Bytes the matrix occupies in its file.
     public var storedBytes: Int { rows * rowBytes }
+}
+
+/// Heap bytes with a stable address (16-byte aligned, as F32 sgemm wants).
+final class OwnedBytes {
+    let pointer: UnsafeMutableRawPointer
+
+    init(_ bytes: [UInt8]) {
+        pointer = .allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress { pointer.copyMemory(from: base, byteCount: bytes.count) }
+        }
+    }
+
+    deinit { pointer.deallocate() }
 }

@@ -12,12 +12,12 @@ import Darwin
 extension MatMul {
     /// F32 elements of one panel (4 MiB): a whole number of rows, at least one. Large enough that an sgemm per
     /// panel keeps OpenBLAS near its peak (re-packing the activations costs about 1/(2·panel rows) of the FLOPs),
-    /// small enough to be noise beside the activations. Tests lower it to exercise many panels.
-    nonisolated(unsafe) public static var panelElements = 1 << 20
+    /// small enough to be noise beside the activations.
+    public static let panelElements = 1 << 20
 
-    /// Rows of `weight` per panel.
-    static func panelRows(_ weight: StoredMatrix) -> Int {
-        max(1, min(weight.rows, panelElements / max(weight.columns, 1)))
+    /// Rows of `weight` per panel: `requested` (tests ask for small panels), else what fits `panelElements`.
+    static func panelRows(_ weight: StoredMatrix, requested: Int? = nil) -> Int {
+        max(1, min(weight.rows, requested ?? panelElements / max(weight.columns, 1)))
     }
 
     /// y = x · Wᵀ for a stored W [outer, inner]: x [rows, inner], y [rows, outer]; `accumulate` adds into y.
@@ -25,7 +25,7 @@ extension MatMul {
     public static func linear(
         _ x: UnsafePointer<Float>, rows: Int, inner: Int,
         weight: StoredMatrix, outer: Int,
-        into y: UnsafeMutablePointer<Float>, accumulate: Bool = false
+        into y: UnsafeMutablePointer<Float>, accumulate: Bool = false, panelRows requested: Int? = nil
     ) {
         precondition(weight.columns == inner && weight.rows == outer,
                      "MatMul.linear: weight [\(weight.rows), \(weight.columns)] for inner \(inner), outer \(outer)")
@@ -35,7 +35,7 @@ extension MatMul {
                 linear(x, rows: rows, inner: inner, weight: weight.floatPointer, outer: outer, into: y, accumulate: accumulate)
                 return
             }
-            let step = panelRows(weight)
+            let step = panelRows(weight, requested: requested)
             let panel = PanelScratch.current.reserve(step * inner)
             var first = 0
             while first < outer {
@@ -52,7 +52,7 @@ extension MatMul {
         }
     }
 
-    /// Naive twin of the panel path: the whole weight expanded to F32 first, then one sgemm.
+    /// Naive twin of the panel paths: the whole weight expanded to F32 first, then one sgemm.
     public static func linearExpandingWhole(
         _ x: UnsafePointer<Float>, rows: Int, inner: Int,
         weight: StoredMatrix, outer: Int,
@@ -64,11 +64,20 @@ extension MatMul {
         }
     }
 
+    /// Naive twin of `product(_:rows:inner:by:columns:into:panelRows:)`: the whole weight expanded, then one sgemm.
+    public static func productExpandingWhole(
+        _ x: UnsafePointer<Float>, rows: Int, inner: Int, by weight: StoredMatrix, columns: Int,
+        into y: UnsafeMutablePointer<Float>
+    ) {
+        let whole = weight.expanded
+        whole.withUnsafeBufferPointer { w in product(x, rows: rows, inner: inner, by: w.baseAddress!, columns: columns, into: y) }
+    }
+
     /// y = x · W with W [inner, columns] stored (e.g. probabilities [C, V] times the embedding [V, d]): each panel
     /// of W's rows is one sgemm over the matching columns of x, accumulated into y. y is overwritten.
     public static func product(
         _ x: UnsafePointer<Float>, rows: Int, inner: Int, by weight: StoredMatrix, columns: Int,
-        into y: UnsafeMutablePointer<Float>
+        into y: UnsafeMutablePointer<Float>, panelRows requested: Int? = nil
     ) {
         precondition(weight.rows == inner && weight.columns == columns,
                      "MatMul.product: weight [\(weight.rows), \(weight.columns)] for inner \(inner), columns \(columns)")
@@ -78,7 +87,7 @@ extension MatMul {
                 product(x, rows: rows, inner: inner, by: weight.floatPointer, columns: columns, into: y)
                 return
             }
-            let step = panelRows(weight)
+            let step = panelRows(weight, requested: requested)
             let panel = PanelScratch.current.reserve(step * columns)
             var first = 0
             while first < inner {
