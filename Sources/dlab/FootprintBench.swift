@@ -83,3 +83,32 @@ struct MemoryStatus {
         return status
     }
 }
+
+/// `dlab bench --panels`: one projection (320 tokens × a 2048 × 2048 weight) per stored type, against the same
+/// weights in F32 read in place, so the cost of expanding panels shows as lost GFLOPS.
+enum PanelBench {
+    static func run(repeats: Int) throws {
+        let (tokens, inner, outer) = (320, 2048, 2048)
+        var generator = SeededGenerator(seed: 9)
+        let values = (0 ..< inner * outer).map { _ in Float(generator.next() >> 40) * 0x1p-24 - 0.5 }
+        let x = (0 ..< tokens * inner).map { _ in Float(generator.next() >> 40) * 0x1p-24 - 0.5 }
+        var y = [Float](repeating: 0, count: tokens * outer)
+        let flops = 2.0 * Double(tokens * inner * outer)
+        print("stored type   ms/projection   GFLOPS   (320 × 2048 · [2048, 2048]ᵀ, panels of \(MatMul.panelElements / inner) rows)")
+        for type in GGMLType.allCases {
+            var bytes = [UInt8](repeating: 0, count: type.byteCount(elements: values.count) ?? 0)
+            values.withUnsafeBufferPointer { source in
+                bytes.withUnsafeMutableBytes { Quantize.run(type, source.baseAddress!, count: values.count, into: $0.baseAddress!) }
+            }
+            let weight = StoredMatrix(type: type, rows: outer, columns: inner, bytes: bytes)
+            let seconds = x.withUnsafeBufferPointer { input in
+                y.withUnsafeMutableBufferPointer { out in
+                    Stopwatch.median(repeats: repeats) {
+                        MatMul.linear(input.baseAddress!, rows: tokens, inner: inner, weight: weight, outer: outer, into: out.baseAddress!)
+                    }
+                }
+            }
+            print(type.name.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: " %15.2f %8.1f", seconds * 1e3, flops / seconds / 1e9))
+        }
+    }
+}

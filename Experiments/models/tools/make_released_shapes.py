@@ -112,8 +112,10 @@ def quant_pool(kind, rng):
     """Random blocks of Q4_K (144 bytes) or Q6_K (210 bytes) with fixed, finite F16 super-block scales."""
     if kind == "q4_k":
         blocks = rng.integers(0, 256, (POOL // 256, 144), dtype=np.uint8)
+        # x = d·scale·q − dmin·min with scale, min uniform in 0..63 and q in 0..15: dmin = 7.5·d makes the mean 0
+        # (a biased mean would make every hidden state alike and route every token to the same experts).
         blocks[:, 0:2] = np.frombuffer(np.float16(1e-4).tobytes(), dtype=np.uint8)  # d
-        blocks[:, 2:4] = np.frombuffer(np.float16(4e-4).tobytes(), dtype=np.uint8)  # dmin
+        blocks[:, 2:4] = np.frombuffer(np.float16(7.5e-4).tobytes(), dtype=np.uint8)  # dmin
     else:
         blocks = rng.integers(0, 256, (POOL // 256, 210), dtype=np.uint8)
         blocks[:, 208:210] = np.frombuffer(np.float16(1e-5).tobytes(), dtype=np.uint8)  # d
