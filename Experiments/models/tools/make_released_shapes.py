@@ -163,10 +163,10 @@ def write_q4_k_m(path, s, rng):
     w.write_kv_data_to_file()
     w.write_ti_data_to_file()
     pools = {kind: quant_pool(kind, rng) for kind in sizes}
-    router = (rng.standard_normal(e * d).astype(np.float32) * 0.02)
     for name, shape, kind in plan:
         if kind == "f32":
-            data = router[: int(np.prod(shape))].reshape(shape) if "gate_inp" in name else np.ones(shape, np.float32)
+            # Each layer's router its own random [E, d]; norms 1.
+            data = (rng.standard_normal(shape) * 0.02).astype(np.float32) if "gate_inp" in name else np.ones(shape, np.float32)
         else:
             data = window(pools[kind], int(np.prod(shape)) // 256, rng)
         w.write_tensor_data(data)
