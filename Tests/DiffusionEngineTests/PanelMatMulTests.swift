@@ -128,3 +128,26 @@ import Testing
         }
     }
 }
+
+extension PanelMatMulTests {
+    /// A quantized matrix whose rows are not whole blocks (48 columns of Q8_0, blocks of 32) cannot be expanded
+    /// row by row: an error naming the file and the tensor, not a trap.
+    @Test func rowsOfPartialBlocksAreAnError() throws {
+        let bad = GGUFBadInputTests()
+        var b = GGUFBadInputTests.Bytes()
+        b.header(tensors: 1, keys: 0)
+        b.tensor("w", dims: [48, 2], type: GGMLType.q8_0.rawValue, offset: 0)
+        b.pad(to: 32)
+        b.data.append(Data(count: 3 * GGMLType.q8_0.typeSize))
+        let path = try bad.write(b.data)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let error: ModelFileError
+        do {
+            let weights = GGUFWeights(file: try GGUFFile(path: path), names: { ($0, nil) })
+            error = try #require(throws: ModelFileError.self) { try weights.matrix("w", shape: [2, 48]) }
+        } catch let opening as ModelFileError {
+            error = opening
+        }
+        #expect(error.file == path && error.message.contains("'w'"), "\(error)")
+    }
+}
