@@ -42,11 +42,28 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup var memoryProbe: MemoryProbeOptions
 
+    @Flag(help: "With --model: load time, peak RSS against the weight files' size, and ms per denoising step (64 prompt + 256 canvas tokens); nothing else runs.")
+    var footprint = false
+
+    @Flag(help: "Time one 320-token projection per stored weight type (F32 in place, F16, BF16, GGUF quants expanded panel by panel); nothing else runs.")
+    var panels = false
+
     @Option(help: "Time only this reference configuration (reference-256x4, moe-100m, llada-moe-7b-a1b-1layer).")
     var only: String?
 
     func run() throws {
         if let expertThreads { try NumberBounds.check(expertThreads, "--expert-threads", NumberBounds.threads) }
+        if panels {
+            MatMul.setThreads(threads)
+            return try PanelBench.run(repeats: repeats)
+        }
+        if footprint {
+            // First, before anything else allocates, so the peak is the model's.
+            guard let model else { throw ValidationError("--footprint needs --model") }
+            MatMul.setThreads(threads)
+            if let expertThreads { MatMul.expertThreads = expertThreads }
+            return try FootprintBench.run(model: model, repeats: repeats, threads: threads)
+        }
         try memoryProbe.run()
         MatMul.setThreads(threads)
         Stopwatch.countsThreadCPUTime = cpuTime

@@ -41,7 +41,7 @@ import Testing
         let gateUp = try weights.tensor("gu", shape: [2, 6, 4])
         let down = try weights.tensor("dn", shape: [2, 4, 3])
         let expert = GatedMLP(gateUp: gateUp.slice(1), down: down.slice(1), activation: .geluTanh)
-        #expect(expert.gate.pointer == gateUp.pointer + 24 && expert.up.pointer == gateUp.pointer + 24 + 12)
+        #expect(expert.gate.base == UnsafeRawPointer(gateUp.pointer + 24) && expert.up.base == UnsafeRawPointer(gateUp.pointer + 24 + 12))
         #expect(expert.hidden == 3 && expert.width == 4)
     }
 

@@ -1,13 +1,13 @@
-/// A read-only F32 tensor, row-major. It points either straight into a memory-mapped weight file (aligned F32
-/// weights: zero copy) or into a buffer its source made (F16/BF16 weights widened on load, unaligned F32 weights
-/// realigned, random benchmark weights).
+/// A read-only F32 tensor, row-major: small weights (norms, biases, scales) and random test weights. It points
+/// either straight into a memory-mapped weight file (aligned F32: zero copy) or into a buffer of its own (a small
+/// F16/BF16/quantized tensor widened, unaligned F32 realigned, random weights). Weight matrices are `StoredMatrix`.
 ///
-/// Ownership, by construction: `storage` is the object that owns the memory behind `pointer`, and for every
-/// tensor a `WeightSource` hands out that object is the source itself. A `WeightStore` keeps its memory maps and
-/// every copy it ever made until it is freed, and every model keeps its source, so no pointer into a copy can
-/// outlive the copy: not a view (`slice`, `view(offset:shape:)` share `storage`), not a temporary. Element reads
-/// go through `subscript`, `scalar` or `withUnsafePointer`, which keep `storage` alive across the read; the raw
-/// `pointer` is for kernels called with a tensor that is a stored property of a live model.
+/// Ownership, by construction: `storage` is the object that owns the memory behind `pointer`: the source for a
+/// tensor in place in a memory map (a `WeightStore` keeps its maps until it is freed), the tensor's own buffer for
+/// a copy. So no pointer into a copy can outlive the copy: not a view (`slice`, `view(offset:shape:)` share
+/// `storage`), not a temporary. Element reads go through `subscript`, `scalar` or `withUnsafePointer`, which keep
+/// `storage` alive across the read; the raw `pointer` is for kernels called with a tensor that is a stored property
+/// of a live model.
 public struct FloatTensor: @unchecked Sendable {
     public let shape: [Int]
     /// The first element. Valid while `storage` lives: pass it to a kernel only from a tensor that something

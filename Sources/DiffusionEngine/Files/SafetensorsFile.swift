@@ -1,12 +1,21 @@
 import Foundation
 
-/// Element types a weight file may hold. Matmuls run in F32, so F16/BF16 are widened on load.
+/// Element types a weight file may hold. Matmuls run in F32: matrices are expanded panel by panel as they are used.
 public enum WeightDType: String, Sendable {
     case f32 = "F32"
     case f16 = "F16"
     case bf16 = "BF16"
 
     public var byteCount: Int { self == .f32 ? 4 : 2 }
+
+    /// The same element type in GGUF's numbering (the type of a `StoredMatrix`).
+    var ggmlType: GGMLType {
+        switch self {
+        case .f32: .f32
+        case .f16: .f16
+        case .bf16: .bf16
+        }
+    }
 }
 
 /// One tensor inside a weight file: its type, shape and bytes (in place, inside the memory map).

@@ -1,14 +1,25 @@
 import DiffusionCore
 
 /// Where a model's tensors come from: a weight file, or random values for benchmarks and tests.
-/// A source owns the memory of every tensor it returns (the tensor's `storage` is the source), so a model that
-/// keeps its source keeps all its weights, and a tensor read during loading stays valid while the source lives.
+/// Weight matrices come as `matrix` (kept in the file's precision, expanded panel by panel at matmul time); small
+/// tensors (norms, biases, scales, layer scalars) as `tensor`, widened to F32 when the file stores them narrower.
+/// Every tensor and matrix keeps the memory it points at alive (its `storage`), so none outlives its bytes.
 public protocol WeightSource: AnyObject {
-    /// The F32 tensor `name` with exactly `shape`, or an error naming the tensor.
+    /// The F32 tensor `name` with exactly `shape`, or an error naming the tensor. Meant for small tensors: a
+    /// source that stores `name` narrower widens a copy of it.
     func tensor(_ name: String, shape: [Int]) throws -> FloatTensor
+
+    /// The matrix `name` with exactly `shape` (2-D, or stacked [E, rows, columns] seen as [E·rows, columns]) in its
+    /// stored precision, or an error naming the tensor.
+    func matrix(_ name: String, shape: [Int]) throws -> StoredMatrix
 }
 
 extension WeightSource {
+    /// Sources that only make F32 tensors (random weights, test doubles): the tensor as an F32 matrix.
+    public func matrix(_ name: String, shape: [Int]) throws -> StoredMatrix {
+        StoredMatrix(try tensor(name, shape: shape))
+    }
+
     /// The value of the one-element tensor `name` (a layer scalar), read into a Float at load.
     func scalar(_ name: String) throws -> Float {
         try tensor(name, shape: [1]).scalar

@@ -2,15 +2,12 @@ import Foundation
 
 /// The weights of a model folder: one `model.safetensors`, or shards listed by `model.safetensors.index.json`.
 /// Tensors are looked up by their Hugging Face names and checked against the shape the config implies.
-/// The store owns every byte its tensors point at: the memory maps, and each widened or realigned copy (made once
-/// per name, kept until the store is freed), so a tensor it returns stays valid as long as the store does.
+/// Matrices stay in the file's precision, in place in the memory maps the store owns; a small tensor stored narrower
+/// than F32 is widened into a copy owned by the tensor itself. Either way a tensor keeps its bytes alive.
 public final class WeightStore: @unchecked Sendable {
     public let files: [SafetensorsFile]
     private let entries: [String: TensorEntry]
     private let folder: String
-    /// F32 copies of the tensors that could not be used in place, by name; guarded by `lock`.
-    private var copies: [String: OwnedFloats] = [:]
-    private let lock = NSLock()
 
     public init(folder: URL) throws {
         self.folder = folder.path
@@ -50,28 +47,39 @@ public final class WeightStore: @unchecked Sendable {
 
     public func contains(_ name: String) -> Bool { entries[name] != nil }
 
-    /// The tensor `name` as F32 with exactly `shape`: in place for aligned F32, widened for F16/BF16.
-    public func tensor(_ name: String, shape: [Int]) throws -> FloatTensor {
+    /// The stored entry `name`, checked to have exactly `shape`.
+    private func entry(_ name: String, shape: [Int]) throws -> TensorEntry {
         guard let entry = entries[name] else {
             throw ModelFileError(file: folder, "tensor '\(name)' is missing from the weights")
         }
         guard entry.shape == shape else {
             throw ModelFileError(file: entry.file, "tensor '\(name)' has shape \(entry.shape), the config implies \(shape)")
         }
+        return entry
+    }
+
+    /// The tensor `name` as F32 with exactly `shape`: in place for aligned F32; otherwise a widened (or realigned)
+    /// copy owned by the returned tensor and freed with it, so nothing accumulates in the store. For small tensors
+    /// (norms, biases, scales): weight matrices are read with `matrix`, which never widens.
+    public func tensor(_ name: String, shape: [Int]) throws -> FloatTensor {
+        let entry = try entry(name, shape: shape)
         if entry.dtype == .f32, Int(bitPattern: entry.bytes) % MemoryLayout<Float>.alignment == 0 {
             return FloatTensor(shape: shape, pointer: entry.bytes.assumingMemoryBound(to: Float.self), storage: self)
         }
-        lock.lock()
-        defer { lock.unlock() }
-        let copy: OwnedFloats
-        if let existing = copies[name] {
-            copy = existing  // e.g. a tied checkpoint's encoder reading the decoder's layers
-        } else {
-            copy = OwnedFloats(count: entry.elementCount)
+        let copy = OwnedFloats(count: entry.elementCount)
+        withExtendedLifetime(self) {
             HalfPrecision.widen(entry.bytes, dtype: entry.dtype, count: entry.elementCount, into: copy.pointer)
-            copies[name] = copy
         }
-        return FloatTensor(shape: shape, pointer: UnsafePointer(copy.pointer), storage: self)
+        return FloatTensor(shape: shape, pointer: UnsafePointer(copy.pointer), storage: copy)
+    }
+
+    /// The matrix `name` in its stored type, in place in the memory map (the store owns it).
+    public func matrix(_ name: String, shape: [Int]) throws -> StoredMatrix {
+        let entry = try entry(name, shape: shape)
+        guard shape.count >= 2, let columns = shape.last, columns > 0 else {
+            throw ModelFileError(file: entry.file, "tensor '\(name)' has shape \(shape), not a matrix")
+        }
+        return StoredMatrix(type: entry.dtype.ggmlType, rows: entry.elementCount / columns, columns: columns, base: entry.bytes, storage: self)
     }
 
     /// The element type of the stored tensors (the first one's; mixed files are allowed).

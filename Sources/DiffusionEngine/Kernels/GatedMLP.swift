@@ -22,29 +22,38 @@ public enum GateActivation: Sendable {
 
 /// A gated MLP: down(act(gate·x) ⊙ up·x). LLaDA-MoE's experts, dense and shared MLPs (SiLU) and Gemma's dense
 /// MLP, experts and self-conditioning block (GELU-tanh). `gate` and `up` may be two halves of one fused tensor.
+/// The matrices stay in their stored precision; each matmul expands them panel by panel (`MatMul.linear`).
 public struct GatedMLP: Sendable {
-    public let gate: FloatTensor  // [F, d]
-    public let up: FloatTensor  // [F, d]
-    public let down: FloatTensor  // [d, F]
+    public let gate: StoredMatrix  // [F, d]
+    public let up: StoredMatrix  // [F, d]
+    public let down: StoredMatrix  // [d, F]
     public let activation: GateActivation
 
-    public init(gate: FloatTensor, up: FloatTensor, down: FloatTensor, activation: GateActivation) {
+    public init(gate: StoredMatrix, up: StoredMatrix, down: StoredMatrix, activation: GateActivation) {
         self.gate = gate
         self.up = up
         self.down = down
         self.activation = activation
     }
 
-    /// An expert of a fused `gate_up_proj` slice [2F, d] (gate rows first, then up rows, as `chunk(2)` splits it).
-    public init(gateUp: FloatTensor, down: FloatTensor, activation: GateActivation) {
-        let f = gateUp.shape[0] / 2
-        let d = gateUp.shape[1]
-        self.init(gate: gateUp.view(offset: 0, shape: [f, d]), up: gateUp.view(offset: f * d, shape: [f, d]),
-                  down: down, activation: activation)
+    /// An MLP over F32 tensors (random weights in tests and benchmarks).
+    public init(gate: FloatTensor, up: FloatTensor, down: FloatTensor, activation: GateActivation) {
+        self.init(gate: StoredMatrix(gate), up: StoredMatrix(up), down: StoredMatrix(down), activation: activation)
     }
 
-    public var hidden: Int { gate.shape[0] }
-    public var width: Int { gate.shape[1] }
+    /// An expert of a fused `gate_up_proj` slice [2F, d] (gate rows first, then up rows, as `chunk(2)` splits it).
+    public init(gateUp: StoredMatrix, down: StoredMatrix, activation: GateActivation) {
+        let f = gateUp.rows / 2
+        self.init(gate: gateUp.rows(0 ..< f), up: gateUp.rows(f ..< 2 * f), down: down, activation: activation)
+    }
+
+    /// As `init(gateUp:down:activation:)` over F32 tensors [2F, d] and [d, F].
+    public init(gateUp: FloatTensor, down: FloatTensor, activation: GateActivation) {
+        self.init(gateUp: StoredMatrix(gateUp), down: StoredMatrix(down), activation: activation)
+    }
+
+    public var hidden: Int { gate.rows }
+    public var width: Int { gate.columns }
 
     /// y [rows, d] = MLP(x [rows, d]); `scratch` holds at least 2·rows·F floats. `accumulate` adds into y.
     public func forward(
@@ -54,19 +63,20 @@ public struct GatedMLP: Sendable {
         let f = hidden
         let gated = scratch
         let upped = scratch + rows * f
-        MatMul.linear(x, rows: rows, inner: width, weight: gate.pointer, outer: f, into: gated)
-        MatMul.linear(x, rows: rows, inner: width, weight: up.pointer, outer: f, into: upped)
+        MatMul.linear(x, rows: rows, inner: width, weight: gate, outer: f, into: gated)
+        MatMul.linear(x, rows: rows, inner: width, weight: up, outer: f, into: upped)
         switch activation {
         case .silu: VectorMath.siluGate(gated, upped, count: rows * f)
         case .geluTanh: VectorMath.geluTanhGate(gated, upped, count: rows * f)
         }
-        MatMul.linear(gated, rows: rows, inner: f, weight: down.pointer, outer: width, into: y, accumulate: accumulate)
+        MatMul.linear(gated, rows: rows, inner: f, weight: down, outer: width, into: y, accumulate: accumulate)
     }
 
     /// Naive twin for one vector, in Double.
     public func forwardNaive(_ x: [Float]) -> [Float] {
         let (f, d) = (hidden, width)
         let act = activation.naive
+        let (gate, up, down) = (self.gate.expanded, self.up.expanded, self.down.expanded)
         var h = [Double](repeating: 0, count: f)
         for j in 0 ..< f {
             var g = 0.0

@@ -3,14 +3,14 @@
 /// the experts, keeps the top k, renormalises them to sum 1 and multiplies each by its expert's `per_expert_scale`;
 /// the chosen GELU-gated experts run on a separately normed input and are summed with those weights.
 public struct GemmaMixtureOfExperts: Sendable {
-    public let router: FloatTensor  // proj [E, d]
+    public let router: StoredMatrix  // proj [E, d]
     public let routerScale: FloatTensor  // [d]
     public let perExpertScale: FloatTensor  // [E]
     public let experts: [GatedMLP]
     public let topK: Int
     public let eps: Float
 
-    public init(router: FloatTensor, routerScale: FloatTensor, perExpertScale: FloatTensor, experts: [GatedMLP],
+    public init(router: StoredMatrix, routerScale: FloatTensor, perExpertScale: FloatTensor, experts: [GatedMLP],
                 topK: Int, eps: Float) {
         self.router = router
         self.routerScale = routerScale
@@ -20,7 +20,14 @@ public struct GemmaMixtureOfExperts: Sendable {
         self.eps = eps
     }
 
-    public var width: Int { router.shape[1] }
+    /// A mixture with an F32 router tensor (random weights in tests).
+    public init(router: FloatTensor, routerScale: FloatTensor, perExpertScale: FloatTensor, experts: [GatedMLP],
+                topK: Int, eps: Float) {
+        self.init(router: StoredMatrix(router), routerScale: routerScale, perExpertScale: perExpertScale, experts: experts,
+                  topK: topK, eps: eps)
+    }
+
+    public var width: Int { router.columns }
 
     /// The chosen experts and weights of each token of x [rows, d]: [rows][k], highest probability first
     /// (ties: lower index).
@@ -36,7 +43,7 @@ public struct GemmaMixtureOfExperts: Sendable {
                 for i in 0 ..< d { n[r * d + i] = n[r * d + i] * routerScale[i] * rootSize }
             }
             probabilities.withUnsafeMutableBufferPointer { p in
-                MatMul.linear(n.baseAddress!, rows: rows, inner: d, weight: router.pointer, outer: count, into: p.baseAddress!)
+                MatMul.linear(n.baseAddress!, rows: rows, inner: d, weight: router, outer: count, into: p.baseAddress!)
                 Softmax.rows(p.baseAddress!, rows: rows, width: count)
             }
         }
@@ -75,6 +82,7 @@ public struct GemmaMixtureOfExperts: Sendable {
     /// Naive twin of `route`, in Double: the same top-k choice and weights.
     public func routeNaive(_ x: [Float], rows: Int) -> [[(expert: Int, weight: Float)]] {
         let (count, d) = (experts.count, width)
+        let router = self.router.expanded
         return (0 ..< rows).map { r in
             let row = x[r * d ..< (r + 1) * d].map(Double.init)
             let inverse = 1 / (row.reduce(0) { $0 + $1 * $1 } / Double(d) + Double(eps)).squareRoot()

@@ -1,7 +1,7 @@
 /// A routed mixture of SwiGLU experts as in OLMoE / LLaDA-MoE: router logits → softmax (F32) → top-k experts,
 /// weights optionally renormalised over the k, plus an optional always-on shared expert.
 public struct MixtureOfExperts: Sendable {
-    public let router: FloatTensor  // [E, d]
+    public let router: StoredMatrix  // [E, d]
     public let experts: [GatedMLP]
     public let topK: Int
     public let normalizeTopK: Bool
@@ -9,7 +9,7 @@ public struct MixtureOfExperts: Sendable {
     public let expertBias: FloatTensor?  // [E]
     public let shared: GatedMLP?
 
-    public init(router: FloatTensor, experts: [GatedMLP], topK: Int, normalizeTopK: Bool,
+    public init(router: StoredMatrix, experts: [GatedMLP], topK: Int, normalizeTopK: Bool,
                 expertBias: FloatTensor?, shared: GatedMLP?) {
         self.router = router
         self.experts = experts
@@ -19,14 +19,21 @@ public struct MixtureOfExperts: Sendable {
         self.shared = shared
     }
 
-    public var width: Int { router.shape[1] }
+    /// A mixture with an F32 router tensor (random weights in tests and benchmarks).
+    public init(router: FloatTensor, experts: [GatedMLP], topK: Int, normalizeTopK: Bool,
+                expertBias: FloatTensor?, shared: GatedMLP?) {
+        self.init(router: StoredMatrix(router), experts: experts, topK: topK, normalizeTopK: normalizeTopK,
+                  expertBias: expertBias, shared: shared)
+    }
+
+    public var width: Int { router.columns }
 
     /// The chosen experts and weights of each token: [rows][k] pairs, highest weight first (ties: lower index).
     public func route(_ x: UnsafePointer<Float>, rows: Int) -> [[(expert: Int, weight: Float)]] {
         let count = experts.count
         var probabilities = [Float](repeating: 0, count: rows * count)
         probabilities.withUnsafeMutableBufferPointer { p in
-            MatMul.linear(x, rows: rows, inner: width, weight: router.pointer, outer: count, into: p.baseAddress!)
+            MatMul.linear(x, rows: rows, inner: width, weight: router, outer: count, into: p.baseAddress!)
             Softmax.rows(p.baseAddress!, rows: rows, width: count)
         }
         return (0 ..< rows).map { r in

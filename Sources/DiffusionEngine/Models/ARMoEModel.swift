@@ -9,11 +9,11 @@ import DiffusionCore
 /// Not thread-safe: one instance holds one sequence's cache.
 public final class ARMoEModel: Denoiser, AutoregressiveModel {
     public let config: ARMoEConfiguration
-    let embedding: FloatTensor  // [V, d]
+    let embedding: StoredMatrix  // [V, d]
     let layers: [LLaDAMoELayer]
     let modules: [ARMoEPredictionModule]
     let finalNorm: FloatTensor  // [d], shared by the MTP modules
-    let head: FloatTensor  // [V, d], shared by the MTP modules
+    let head: StoredMatrix  // [V, d], shared by the MTP modules
     let rotary: RotaryEmbedding
     /// The main model's cache and the tokens in it.
     let main: ARMoECache
@@ -25,14 +25,14 @@ public final class ARMoEModel: Denoiser, AutoregressiveModel {
         self.config = config
         let c = config.base
         let d = c.hiddenSize
-        embedding = try weights.tensor("model.embed_tokens.weight", shape: [c.vocabularySize, d])
+        embedding = try weights.matrix("model.embed_tokens.weight", shape: [c.vocabularySize, d])
         layers = try (0 ..< c.layerCount).map { try LLaDAMoELayer(index: $0, config: c, weights: weights) }
         let extended = config.withModuleLayers
         modules = try (0 ..< config.predictionModules).map {
             try ARMoEPredictionModule(index: c.layerCount + $0, config: extended, weights: weights)
         }
         finalNorm = try weights.tensor("model.norm.weight", shape: [d])
-        head = c.tieWordEmbeddings ? embedding : try weights.tensor("lm_head.weight", shape: [c.vocabularySize, d])
+        head = c.tieWordEmbeddings ? embedding : try weights.matrix("lm_head.weight", shape: [c.vocabularySize, d])
         rotary = RotaryEmbedding(headDim: c.headDim, rotaryDim: c.rotaryDim, theta: c.ropeTheta)
         let kvWidth = c.keyValueHeadCount * c.headDim
         main = ARMoECache(layers: c.layerCount, keyValueWidth: kvWidth, hiddenSize: d)
@@ -80,7 +80,7 @@ public final class ARMoEModel: Denoiser, AutoregressiveModel {
         let d = c.hiddenSize
         let x = UnsafeMutablePointer<Float>.allocate(capacity: new.count * d)  // [T, d]
         defer { x.deallocate() }
-        for (row, token) in new.enumerated() { (x + row * d).update(from: embedding.pointer + token * d, count: d) }
+        for (row, token) in new.enumerated() { embedding.expandRow(token, into: x + row * d) }
         try run(layers, cache: main, x: x, rows: new.count)
         tokens += new
         return headLogits(x, rows: new.count)
@@ -134,7 +134,7 @@ public final class ARMoEModel: Denoiser, AutoregressiveModel {
                     WindowedAttention.forward(
                         q: q, k: cache.keys[index].row(0), v: cache.values[index].row(0), shape: shape,
                         scale: 1 / Float(c.headDim).squareRoot(), keyRanges: keyRanges, scores: scores, out: attended)
-                    MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: x, accumulate: true)
+                    MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output, outer: d, into: x, accumulate: true)
                     LLaDAMoELayer.addBias(layer.outputBias, to: x, rows: t)
                     RMSNorm.apply(x, rows: t, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: normed)
                     if let mixture = layer.mixture {
@@ -161,7 +161,7 @@ public final class ARMoEModel: Denoiser, AutoregressiveModel {
         RMSNorm.apply(x, rows: rows, width: c.hiddenSize, weight: finalNorm.pointer, eps: c.rmsNormEps, into: normed)
         var values = [Float](repeating: 0, count: rows * c.vocabularySize)
         values.withUnsafeMutableBufferPointer { out in
-            MatMul.linear(normed, rows: rows, inner: c.hiddenSize, weight: head.pointer, outer: c.vocabularySize, into: out.baseAddress!)
+            MatMul.linear(normed, rows: rows, inner: c.hiddenSize, weight: head, outer: c.vocabularySize, into: out.baseAddress!)
         }
         return Logits(rows: rows, vocabularySize: c.vocabularySize, values: values)
     }

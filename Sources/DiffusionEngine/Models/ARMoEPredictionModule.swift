@@ -7,7 +7,7 @@ import DiffusionCore
 struct ARMoEPredictionModule {
     let embeddingNorm: FloatTensor  // enorm [d]
     let hiddenNorm: FloatTensor  // hnorm [d]
-    let projection: FloatTensor  // eh_proj [d, 2d]
+    let projection: StoredMatrix  // eh_proj [d, 2d]
     let block: LLaDAMoELayer
 
     init(index n: Int, config c: LLaDAMoEConfiguration, weights: any WeightSource) throws {
@@ -15,7 +15,7 @@ struct ARMoEPredictionModule {
         let d = c.hiddenSize
         embeddingNorm = try weights.tensor(p + "enorm.weight", shape: [d])
         hiddenNorm = try weights.tensor(p + "hnorm.weight", shape: [d])
-        projection = try weights.tensor(p + "eh_proj.weight", shape: [d, 2 * d])
+        projection = try weights.matrix(p + "eh_proj.weight", shape: [d, 2 * d])
         block = try LLaDAMoELayer(index: n, config: c, weights: weights)
     }
 }
@@ -76,11 +76,11 @@ extension ARMoEModel {
         for r in 0 ..< rows {
             let i = first + r
             let out = joined + r * 2 * d
-            RMSNorm.apply(embedding.pointer + token(i + k) * d, rows: 1, width: d, weight: module.embeddingNorm.pointer,
-                          eps: c.rmsNormEps, into: out)
+            embedding.expandRow(token(i + k), into: out)  // Emb(t_{i+k}), normed in place
+            RMSNorm.apply(out, rows: 1, width: d, weight: module.embeddingNorm.pointer, eps: c.rmsNormEps, into: out)
             RMSNorm.apply(previous.hidden.row(i), rows: 1, width: d, weight: module.hiddenNorm.pointer, eps: c.rmsNormEps, into: out + d)
         }
-        MatMul.linear(joined, rows: rows, inner: 2 * d, weight: module.projection.pointer, outer: d, into: x)
+        MatMul.linear(joined, rows: rows, inner: 2 * d, weight: module.projection, outer: d, into: x)
         try run([module.block], cache: cache, x: x, rows: rows)
     }
 }

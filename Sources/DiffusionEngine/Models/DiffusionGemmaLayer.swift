@@ -7,10 +7,10 @@
 struct DiffusionGemmaLayer {
     let shape: DiffusionGemmaConfiguration.LayerShape
     let inputNorm: FloatTensor  // [d]
-    let query: FloatTensor  // [H·hd, d]
-    let key: FloatTensor  // [KVH·hd, d]
-    let value: FloatTensor?  // [KVH·hd, d]; nil on full-attention layers (values are the keys)
-    let output: FloatTensor  // [d, H·hd]
+    let query: StoredMatrix  // [H·hd, d]
+    let key: StoredMatrix  // [KVH·hd, d]
+    let value: StoredMatrix?  // [KVH·hd, d]; nil on full-attention layers (values are the keys)
+    let output: StoredMatrix  // [d, H·hd]
     let queryNorm: FloatTensor  // [hd]
     let keyNorm: FloatTensor  // [hd]
     let postAttentionNorm: FloatTensor  // [d]
@@ -34,28 +34,29 @@ struct DiffusionGemmaLayer {
         let q = c.headCount * shape.headDim
         let kv = shape.keyValueHeads * shape.headDim
         func load(_ name: String, _ dims: [Int]) throws -> FloatTensor { try weights.tensor(p + name, shape: dims) }
+        func matrix(_ name: String, _ dims: [Int]) throws -> StoredMatrix { try weights.matrix(p + name, shape: dims) }
         inputNorm = try load("input_layernorm.weight", [d])
-        query = try load("self_attn.q_proj.weight", [q, d])
-        key = try load("self_attn.k_proj.weight", [kv, d])
-        value = shape.valuesFromKeys ? nil : try load("self_attn.v_proj.weight", [kv, d])
-        output = try load("self_attn.o_proj.weight", [d, q])
+        query = try matrix("self_attn.q_proj.weight", [q, d])
+        key = try matrix("self_attn.k_proj.weight", [kv, d])
+        value = shape.valuesFromKeys ? nil : try matrix("self_attn.v_proj.weight", [kv, d])
+        output = try matrix("self_attn.o_proj.weight", [d, q])
         queryNorm = try load("self_attn.q_norm.weight", [shape.headDim])
         keyNorm = try load("self_attn.k_norm.weight", [shape.headDim])
         postAttentionNorm = try load("post_attention_layernorm.weight", [d])
         preFeedforwardNorm = try load("pre_feedforward_layernorm.weight", [d])
         mlp = GatedMLP(
-            gate: try load("mlp.gate_proj.weight", [c.intermediateSize, d]),
-            up: try load("mlp.up_proj.weight", [c.intermediateSize, d]),
-            down: try load("mlp.down_proj.weight", [d, c.intermediateSize]), activation: .geluTanh)
+            gate: try matrix("mlp.gate_proj.weight", [c.intermediateSize, d]),
+            up: try matrix("mlp.up_proj.weight", [c.intermediateSize, d]),
+            down: try matrix("mlp.down_proj.weight", [d, c.intermediateSize]), activation: .geluTanh)
         postFeedforwardNorm1 = try load("post_feedforward_layernorm_1.weight", [d])
         preFeedforwardNorm2 = try load("pre_feedforward_layernorm_2.weight", [d])
-        let gateUp = try load("experts.gate_up_proj", [c.expertCount, 2 * c.expertHidden, d])
-        let down = try load("experts.down_proj", [c.expertCount, d, c.expertHidden])
+        let gateUp = try matrix("experts.gate_up_proj", [c.expertCount, 2 * c.expertHidden, d])
+        let down = try matrix("experts.down_proj", [c.expertCount, d, c.expertHidden])
         mixture = GemmaMixtureOfExperts(
-            router: try load("router.proj.weight", [c.expertCount, d]),
+            router: try matrix("router.proj.weight", [c.expertCount, d]),
             routerScale: try load("router.scale", [d]),
             perExpertScale: try load("router.per_expert_scale", [c.expertCount]),
-            experts: (0 ..< c.expertCount).map { GatedMLP(gateUp: gateUp.slice($0), down: down.slice($0), activation: .geluTanh) },
+            experts: (0 ..< c.expertCount).map { GatedMLP(gateUp: gateUp.slice($0, of: c.expertCount), down: down.slice($0, of: c.expertCount), activation: .geluTanh) },
             topK: c.expertsPerToken, eps: c.rmsNormEps)
         postFeedforwardNorm2 = try load("post_feedforward_layernorm_2.weight", [d])
         postFeedforwardNorm = try load("post_feedforward_layernorm.weight", [d])
@@ -74,9 +75,9 @@ struct DiffusionGemmaSelfConditioning {
         let (d, f) = (c.hiddenSize, c.intermediateSize)
         preNorm = try weights.tensor(p + "pre_norm.weight", shape: [d])
         mlp = GatedMLP(
-            gate: try weights.tensor(p + "gate_proj.weight", shape: [f, d]),
-            up: try weights.tensor(p + "up_proj.weight", shape: [f, d]),
-            down: try weights.tensor(p + "down_proj.weight", shape: [d, f]), activation: .geluTanh)
+            gate: try weights.matrix(p + "gate_proj.weight", shape: [f, d]),
+            up: try weights.matrix(p + "up_proj.weight", shape: [f, d]),
+            down: try weights.matrix(p + "down_proj.weight", shape: [d, f]), activation: .geluTanh)
     }
 }
 

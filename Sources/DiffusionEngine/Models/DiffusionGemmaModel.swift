@@ -14,9 +14,9 @@ import DiffusionCore
 /// Not thread-safe: one instance runs one pass at a time (it keeps the encoder cache and reuses buffers).
 public final class DiffusionGemmaModel: Denoiser {
     public let config: DiffusionGemmaConfiguration
-    let embedding: FloatTensor  // [V, d], the decoder's
-    let encoderEmbedding: FloatTensor  // [V, d]
-    let head: FloatTensor  // [V, d]
+    let embedding: StoredMatrix  // [V, d], the decoder's
+    let encoderEmbedding: StoredMatrix  // [V, d]
+    let head: StoredMatrix  // [V, d]
     let encoderLayers: [DiffusionGemmaLayer]
     let decoderLayers: [DiffusionGemmaLayer]
     let finalNorm: FloatTensor  // [d], the decoder's
@@ -28,14 +28,14 @@ public final class DiffusionGemmaModel: Denoiser {
     private let scratch: [GrowingRows]
     /// The scratch rows that hold the hidden state [T, d] across a pass (`run` uses 0 ... 6).
     private static let hiddenRows = 7
-    /// Owns the memory of every weight tensor above (see `FloatTensor`): kept for the model's lifetime.
+    /// The source of every weight above (each tensor and matrix also keeps its own bytes alive).
     private let weights: any WeightSource
 
     public init(config c: DiffusionGemmaConfiguration, weights: any WeightSource) throws {
         config = c
         self.weights = weights
         let (v, d) = (c.vocabularySize, c.hiddenSize)
-        embedding = try weights.tensor("model.decoder.embed_tokens.weight", shape: [v, d])
+        embedding = try weights.matrix("model.decoder.embed_tokens.weight", shape: [v, d])
         decoderLayers = try (0 ..< c.layerCount).map {
             try DiffusionGemmaLayer(index: $0, prefix: "model.decoder.layers.\($0).", scalarPrefix: "model.decoder.layers.\($0).",
                                     config: c, weights: weights)
@@ -44,12 +44,12 @@ public final class DiffusionGemmaModel: Denoiser {
         selfConditioning = try DiffusionGemmaSelfConditioning(config: c, weights: weights)
         // Tied (the released layout): the encoder reads the decoder's tensors; its layer scalars are its own.
         let encoderPrefix = "model.encoder.language_model."
-        encoderEmbedding = c.tieWordEmbeddings ? embedding : try weights.tensor(encoderPrefix + "embed_tokens.weight", shape: [v, d])
+        encoderEmbedding = c.tieWordEmbeddings ? embedding : try weights.matrix(encoderPrefix + "embed_tokens.weight", shape: [v, d])
         encoderLayers = try (0 ..< c.layerCount).map {
             try DiffusionGemmaLayer(index: $0, prefix: c.tieWordEmbeddings ? "model.decoder.layers.\($0)." : encoderPrefix + "layers.\($0).",
                                     scalarPrefix: encoderPrefix + "layers.\($0).", config: c, weights: weights)
         }
-        head = c.tieWordEmbeddings ? embedding : try weights.tensor("lm_head.weight", shape: [v, d])
+        head = c.tieWordEmbeddings ? embedding : try weights.matrix("lm_head.weight", shape: [v, d])
         rotaries = c.layers.map { RotaryEmbedding(headDim: $0.headDim, inverseFrequencies: $0.inverseFrequencies) }
         cache = DiffusionGemmaCache(config: c)
         ones = [Float](repeating: 1, count: max(d, c.layers.map(\.headDim).max() ?? 0))
@@ -91,8 +91,9 @@ public final class DiffusionGemmaModel: Denoiser {
         cache.reserve(prefix.count)
         let hidden = buffer(Self.hiddenRows, rows: t)
         for (row, token) in chunk.enumerated() {
-            let source = encoderEmbedding.row(token)
-            for i in 0 ..< d { hidden[row * d + i] = source[i] * config.embedScale }
+            let target = hidden + row * d
+            encoderEmbedding.expandRow(token, into: target)
+            for i in 0 ..< d { target[i] *= config.embedScale }
         }
         for (index, layer) in encoderLayers.enumerated() {
             let window = layer.shape.kind == .sliding ? config.slidingWindow : Int.max
@@ -126,8 +127,9 @@ public final class DiffusionGemmaModel: Denoiser {
         cache.reserve(start + t)
         let h = buffer(Self.hiddenRows, rows: t)
         for (row, token) in canvas.enumerated() {
-            let source = embedding.row(token)
-            for i in 0 ..< d { h[row * d + i] = source[i] * c.embedScale }
+            let target = h + row * d
+            embedding.expandRow(token, into: target)
+            for i in 0 ..< d { target[i] *= c.embedScale }
         }
         if let conditioning {
             let p = conditioning.previousProbabilities
@@ -137,7 +139,7 @@ public final class DiffusionGemmaModel: Denoiser {
             // soft = (p · E) · embed_scale [C, d]; signal = MLP(RMSNorm(soft)); h += signal
             let soft = buffer(3, rows: t)
             p.values.withUnsafeBufferPointer { probabilities in
-                MatMul.product(probabilities.baseAddress!, rows: t, inner: v, by: embedding.pointer, columns: d, into: soft)
+                MatMul.product(probabilities.baseAddress!, rows: t, inner: v, by: embedding, columns: d, into: soft)
             }
             for i in 0 ..< t * d { soft[i] *= c.embedScale }
             RMSNorm.apply(soft, rows: t, width: d, weight: selfConditioning.preNorm.pointer, eps: c.rmsNormEps, into: soft)
@@ -157,7 +159,7 @@ public final class DiffusionGemmaModel: Denoiser {
         tap?("decoder.final_norm", Array(UnsafeBufferPointer(start: normed, count: t * d)))
         var values = [Float](repeating: 0, count: t * v)
         values.withUnsafeMutableBufferPointer { out in
-            MatMul.linear(normed, rows: t, inner: d, weight: head.pointer, outer: v, into: out.baseAddress!)
+            MatMul.linear(normed, rows: t, inner: d, weight: head, outer: v, into: out.baseAddress!)
             SoftCap.apply(out.baseAddress!, count: t * v, cap: c.finalLogitSoftcap)
         }
         try FiniteCheck.logits(values, vocabularySize: v)
@@ -179,10 +181,10 @@ public final class DiffusionGemmaModel: Denoiser {
         let keys = cache.keys[l].row(start)
         let values = cache.values[l].row(start)
         RMSNorm.apply(h, rows: t, width: d, weight: layer.inputNorm.pointer, eps: c.rmsNormEps, into: normed)
-        MatMul.linear(normed, rows: t, inner: d, weight: layer.query.pointer, outer: qWidth, into: q)
-        MatMul.linear(normed, rows: t, inner: d, weight: layer.key.pointer, outer: kvWidth, into: keys)
+        MatMul.linear(normed, rows: t, inner: d, weight: layer.query, outer: qWidth, into: q)
+        MatMul.linear(normed, rows: t, inner: d, weight: layer.key, outer: kvWidth, into: keys)
         if let value = layer.value {
-            MatMul.linear(normed, rows: t, inner: d, weight: value.pointer, outer: kvWidth, into: values)
+            MatMul.linear(normed, rows: t, inner: d, weight: value, outer: kvWidth, into: values)
         } else {
             values.update(from: keys, count: t * kvWidth)  // K = V: the raw keys, before k_norm and RoPE
         }
@@ -208,7 +210,7 @@ public final class DiffusionGemmaModel: Denoiser {
             q: q, k: cache.keys[l].row(lowest), v: cache.values[l].row(lowest), shape: shape, scale: 1,
             keyRanges: keyRanges.map { $0.lowerBound - lowest ..< $0.upperBound - lowest },
             scores: scratch[6].pointer, out: attended)
-        MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: a)
+        MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output, outer: d, into: a)
         RMSNorm.apply(a, rows: t, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: a)
         for i in 0 ..< t * d { h[i] += a[i] }
         if attentionOnly { return try FiniteCheck.activations(h, rows: t, width: d, layer: l) }

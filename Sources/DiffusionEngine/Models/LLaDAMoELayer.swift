@@ -1,10 +1,10 @@
 /// The weights of one LLaDA-MoE transformer layer, looked up by their Hugging Face names.
 struct LLaDAMoELayer {
     let inputNorm: FloatTensor  // [d]
-    let query: FloatTensor  // [H·hd, d]
-    let key: FloatTensor  // [KVH·hd, d]
-    let value: FloatTensor  // [KVH·hd, d]
-    let output: FloatTensor  // [d, H·hd]
+    let query: StoredMatrix  // [H·hd, d]
+    let key: StoredMatrix  // [KVH·hd, d]
+    let value: StoredMatrix  // [KVH·hd, d]
+    let output: StoredMatrix  // [d, H·hd]
     let queryBias: FloatTensor?  // [H·hd], only with attention_bias
     let keyBias: FloatTensor?
     let valueBias: FloatTensor?
@@ -22,17 +22,18 @@ struct LLaDAMoELayer {
         let q = c.headCount * c.headDim
         let kv = c.keyValueHeadCount * c.headDim
         func load(_ name: String, _ shape: [Int]) throws -> FloatTensor { try weights.tensor(p + name, shape: shape) }
+        func matrix(_ name: String, _ shape: [Int]) throws -> StoredMatrix { try weights.matrix(p + name, shape: shape) }
         func swiglu(_ prefix: String, hidden: Int) throws -> GatedMLP {
             GatedMLP(
-                gate: try load(prefix + "gate_proj.weight", [hidden, d]),
-                up: try load(prefix + "up_proj.weight", [hidden, d]),
-                down: try load(prefix + "down_proj.weight", [d, hidden]), activation: .silu)
+                gate: try matrix(prefix + "gate_proj.weight", [hidden, d]),
+                up: try matrix(prefix + "up_proj.weight", [hidden, d]),
+                down: try matrix(prefix + "down_proj.weight", [d, hidden]), activation: .silu)
         }
         inputNorm = try load("input_layernorm.weight", [d])
-        query = try load("self_attn.q_proj.weight", [q, d])
-        key = try load("self_attn.k_proj.weight", [kv, d])
-        value = try load("self_attn.v_proj.weight", [kv, d])
-        output = try load("self_attn.o_proj.weight", [d, q])
+        query = try matrix("self_attn.q_proj.weight", [q, d])
+        key = try matrix("self_attn.k_proj.weight", [kv, d])
+        value = try matrix("self_attn.v_proj.weight", [kv, d])
+        output = try matrix("self_attn.o_proj.weight", [d, q])
         if c.attentionBias {
             queryBias = try load("self_attn.q_proj.bias", [q])
             keyBias = try load("self_attn.k_proj.bias", [kv])
@@ -51,7 +52,7 @@ struct LLaDAMoELayer {
         if c.moeLayers[n] {
             let experts = try (0 ..< c.expertCount).map { e in try swiglu("mlp.experts.\(e).", hidden: c.expertHidden) }
             mixture = MixtureOfExperts(
-                router: try load("mlp.gate.weight", [c.expertCount, d]),
+                router: try matrix("mlp.gate.weight", [c.expertCount, d]),
                 experts: experts,
                 topK: c.expertsPerToken,
                 normalizeTopK: c.normalizeTopK,
@@ -77,9 +78,9 @@ extension LLaDAMoELayer {
         let qWidth = c.headCount * c.headDim
         let kvWidth = c.keyValueHeadCount * c.headDim
         RMSNorm.apply(x, rows: t, width: d, weight: inputNorm.pointer, eps: c.rmsNormEps, into: normed)
-        MatMul.linear(normed, rows: t, inner: d, weight: query.pointer, outer: qWidth, into: q)
-        MatMul.linear(normed, rows: t, inner: d, weight: key.pointer, outer: kvWidth, into: k)
-        MatMul.linear(normed, rows: t, inner: d, weight: value.pointer, outer: kvWidth, into: v)
+        MatMul.linear(normed, rows: t, inner: d, weight: query, outer: qWidth, into: q)
+        MatMul.linear(normed, rows: t, inner: d, weight: key, outer: kvWidth, into: k)
+        MatMul.linear(normed, rows: t, inner: d, weight: value, outer: kvWidth, into: v)
         Self.addBias(queryBias, to: q, rows: t)
         Self.addBias(keyBias, to: k, rows: t)
         Self.addBias(valueBias, to: v, rows: t)

@@ -8,23 +8,23 @@ import DiffusionCore
 /// Not thread-safe: one instance runs one forward pass at a time (it reuses its activation buffers).
 public final class LLaDAMoEModel: Denoiser {
     public let config: LLaDAMoEConfiguration
-    let embedding: FloatTensor  // [V, d]
+    let embedding: StoredMatrix  // [V, d]
     let layers: [LLaDAMoELayer]
     let finalNorm: FloatTensor  // [d]
-    let head: FloatTensor  // [V, d]
+    let head: StoredMatrix  // [V, d]
     let rotary: RotaryEmbedding
     private let workspace: Workspace
-    /// Owns the memory of every weight tensor above (see `FloatTensor`): kept for the model's lifetime.
+    /// The source of every weight above (each tensor and matrix also keeps its own bytes alive).
     private let weights: any WeightSource
 
     public init(config c: LLaDAMoEConfiguration, weights: any WeightSource) throws {
         config = c
         self.weights = weights
-        embedding = try weights.tensor("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
+        embedding = try weights.matrix("model.embed_tokens.weight", shape: [c.vocabularySize, c.hiddenSize])
         layers = try (0 ..< c.layerCount).map { try LLaDAMoELayer(index: $0, config: c, weights: weights) }
         finalNorm = try weights.tensor("model.norm.weight", shape: [c.hiddenSize])
         head = c.tieWordEmbeddings
-            ? embedding : try weights.tensor("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize])
+            ? embedding : try weights.matrix("lm_head.weight", shape: [c.vocabularySize, c.hiddenSize])
         rotary = RotaryEmbedding(headDim: c.headDim, rotaryDim: c.rotaryDim, theta: c.ropeTheta)
         let q = c.headCount * c.headDim
         let kv = c.keyValueHeadCount * c.headDim
@@ -118,7 +118,7 @@ public final class LLaDAMoEModel: Denoiser {
         let buffers = workspace.buffers(for: t)
         let (hidden, normed, q, k, v, attended, scores) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5], buffers[6])
         for (row, token) in tokens.enumerated() {
-            (hidden + row * d).update(from: embedding.row(token), count: d)
+            embedding.expandRow(token, into: hidden + row * d)
         }
         tap?("embed", Array(UnsafeBufferPointer(start: hidden, count: t * d)))
         let longest = segments.map(\.count).max() ?? 0
@@ -161,7 +161,7 @@ public final class LLaDAMoEModel: Denoiser {
         }
         var values = [Float](repeating: 0, count: count * c.vocabularySize)
         values.withUnsafeMutableBufferPointer { out in
-            MatMul.linear(source, rows: count, inner: d, weight: head.pointer, outer: c.vocabularySize, into: out.baseAddress!)
+            MatMul.linear(source, rows: count, inner: d, weight: head, outer: c.vocabularySize, into: out.baseAddress!)
         }
         var first = 0
         return try zip(outputRows, segments).map { rows, segment in
@@ -201,7 +201,7 @@ public final class LLaDAMoEModel: Denoiser {
                                 out: attended + first * qWidth, cos: cos, sin: sin)
             }
         }
-        MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output.pointer, outer: d, into: hidden, accumulate: true)
+        MatMul.linear(attended, rows: t, inner: qWidth, weight: layer.output, outer: d, into: hidden, accumulate: true)
         LLaDAMoELayer.addBias(layer.outputBias, to: hidden, rows: t)
     }
 
