@@ -95,7 +95,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
         let (qWidth, kvWidth) = (c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
         let (hidden, normed, q, attended, k, v) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5])
         for (row, token) in tokens[computed].enumerated() {
-            (hidden + row * d).update(from: model.embedding.row(token), count: d)
+            model.embedding.expandRow(token, into: hidden + row * d)
         }
         let half = model.rotary.rotaryDim / 2
         try cosines.withUnsafeBufferPointer { cosines in
@@ -112,7 +112,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
                                                 headDim: c.headDim)
                     TiledAttention.forward(q: q, k: keys[index], v: values[index], shape: shape, scale: 1 / Float(c.headDim).squareRoot(),
                                            out: attended, threads: MatMul.attentionThreads)
-                    MatMul.linear(attended, rows: n, inner: qWidth, weight: layer.output.pointer, outer: d, into: hidden, accumulate: true)
+                    MatMul.linear(attended, rows: n, inner: qWidth, weight: layer.output, outer: d, into: hidden, accumulate: true)
                     LLaDAMoELayer.addBias(layer.outputBias, to: hidden, rows: n)
                     RMSNorm.apply(hidden, rows: n, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: normed)
                     if let mixture = layer.mixture {
@@ -133,7 +133,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
                       weight: model.finalNorm.pointer, eps: c.rmsNormEps, into: normed)
         var logits = [Float](repeating: 0, count: rows * c.vocabularySize)
         logits.withUnsafeMutableBufferPointer { out in
-            MatMul.linear(normed, rows: rows, inner: d, weight: model.head.pointer, outer: c.vocabularySize, into: out.baseAddress!)
+            MatMul.linear(normed, rows: rows, inner: d, weight: model.head, outer: c.vocabularySize, into: out.baseAddress!)
         }
         try FiniteCheck.logits(logits, vocabularySize: c.vocabularySize, firstRow: outputRows.lowerBound - prefixCount)
         return Logits(rows: rows, vocabularySize: c.vocabularySize, values: logits)
