@@ -2,7 +2,7 @@
 # Data: decomp-accuracy-vs-parallelism.dat. Written by `dlab plot` (DiffusionLab).
 set encoding utf8
 set datafile separator "\t"
-set terminal pngcairo size 1120,696 font "DejaVu Sans,11" noenhanced
+set terminal pngcairo size 1120,714 font "DejaVu Sans,11" noenhanced
 set output "decomp-accuracy-vs-parallelism.png"
 set title "decomp: accuracy vs tokens per forward"
 set xlabel "tokens per forward pass (generated / NFE, log2)"
@@ -45,12 +45,13 @@ plot "decomp-accuracy-vs-parallelism.dat" index 0 using 1:2:3:4 with yerrorlines
      "decomp-accuracy-vs-parallelism.dat" index 29 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · slow_fast", \
      "decomp-accuracy-vs-parallelism.dat" index 30 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · credit_decoding", \
      "decomp-accuracy-vs-parallelism.dat" index 31 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 2 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · daedal", \
-     "decomp-accuracy-vs-parallelism.dat" index 32 using 1:2 with fsteps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "decomp-accuracy-vs-parallelism.dat" index 32 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+     "decomp-accuracy-vs-parallelism.dat" index 32 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · wino", \
+     "decomp-accuracy-vs-parallelism.dat" index 33 using 1:2 with fsteps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "decomp-accuracy-vs-parallelism.dat" index 33 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output
 reset
 set datafile separator "\t"
-set terminal svg size 1120,696 font "DejaVu Sans,11" noenhanced background "white"
+set terminal svg size 1120,714 font "DejaVu Sans,11" noenhanced background "white"
 set output "decomp-accuracy-vs-parallelism.svg"
 set title "decomp: accuracy vs tokens per forward"
 set xlabel "tokens per forward pass (generated / NFE, log2)"
@@ -93,6 +94,7 @@ plot "decomp-accuracy-vs-parallelism.dat" index 0 using 1:2:3:4 with yerrorlines
      "decomp-accuracy-vs-parallelism.dat" index 29 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · slow_fast", \
      "decomp-accuracy-vs-parallelism.dat" index 30 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · credit_decoding", \
      "decomp-accuracy-vs-parallelism.dat" index 31 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 2 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · daedal", \
-     "decomp-accuracy-vs-parallelism.dat" index 32 using 1:2 with fsteps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "decomp-accuracy-vs-parallelism.dat" index 32 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+     "decomp-accuracy-vs-parallelism.dat" index 32 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · wino", \
+     "decomp-accuracy-vs-parallelism.dat" index 33 using 1:2 with fsteps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "decomp-accuracy-vs-parallelism.dat" index 33 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output

@@ -2,7 +2,7 @@
 # Data: sudoku4-accuracy-vs-time.dat. Written by `dlab plot` (DiffusionLab).
 set encoding utf8
 set datafile separator "\t"
-set terminal pngcairo size 1120,696 font "DejaVu Sans,11" noenhanced
+set terminal pngcairo size 1120,714 font "DejaVu Sans,11" noenhanced
 set output "sudoku4-accuracy-vs-time.png"
 set title "sudoku4: accuracy vs wall time"
 set xlabel "wall time per example (ms, log10)"
@@ -44,12 +44,13 @@ plot "sudoku4-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lc rg
      "sudoku4-accuracy-vs-time.dat" index 29 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · slow_fast", \
      "sudoku4-accuracy-vs-time.dat" index 30 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · credit_decoding", \
      "sudoku4-accuracy-vs-time.dat" index 31 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 2 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · daedal", \
-     "sudoku4-accuracy-vs-time.dat" index 32 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "sudoku4-accuracy-vs-time.dat" index 32 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+     "sudoku4-accuracy-vs-time.dat" index 32 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · wino", \
+     "sudoku4-accuracy-vs-time.dat" index 33 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "sudoku4-accuracy-vs-time.dat" index 33 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output
 reset
 set datafile separator "\t"
-set terminal svg size 1120,696 font "DejaVu Sans,11" noenhanced background "white"
+set terminal svg size 1120,714 font "DejaVu Sans,11" noenhanced background "white"
 set output "sudoku4-accuracy-vs-time.svg"
 set title "sudoku4: accuracy vs wall time"
 set xlabel "wall time per example (ms, log10)"
@@ -91,6 +92,7 @@ plot "sudoku4-accuracy-vs-time.dat" index 0 using 1:2:3:4 with yerrorlines lc rg
      "sudoku4-accuracy-vs-time.dat" index 29 using 1:2:3:4 with yerrorlines lc rgb "#56B4E9" dt 2 lw 1.5 pt 13 ps 0.9 title "tiny-llada-moe · slow_fast", \
      "sudoku4-accuracy-vs-time.dat" index 30 using 1:2:3:4 with yerrorlines lc rgb "#000000" dt 2 lw 1.5 pt 7 ps 0.9 title "tiny-llada-moe · credit_decoding", \
      "sudoku4-accuracy-vs-time.dat" index 31 using 1:2:3:4 with yerrorlines lc rgb "#F0E442" dt 2 lw 1.5 pt 5 ps 0.9 title "tiny-llada-moe · daedal", \
-     "sudoku4-accuracy-vs-time.dat" index 32 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
-     "sudoku4-accuracy-vs-time.dat" index 32 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
+     "sudoku4-accuracy-vs-time.dat" index 32 using 1:2:3:4 with yerrorlines lc rgb "#882255" dt 2 lw 1.5 pt 9 ps 0.9 title "tiny-llada-moe · wino", \
+     "sudoku4-accuracy-vs-time.dat" index 33 using 1:2 with steps dt 2 lw 2 lc rgb "black" title "Pareto frontier", \
+     "sudoku4-accuracy-vs-time.dat" index 33 using 1:2 with points pt 6 ps 2 lc rgb "black" notitle
 unset output

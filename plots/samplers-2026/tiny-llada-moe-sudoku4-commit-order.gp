@@ -122,6 +122,10 @@ set title "daedal (budget-free)"
 set xrange [-0.5:15.5]
 set yrange [-0.5:8.5]
 plot "tiny-llada-moe-sudoku4-commit-order.dat" index 27 using 1:2:3 with image notitle
+set title "wino (budget-free)"
+set xrange [-0.5:15.5]
+set yrange [-0.5:11.5]
+plot "tiny-llada-moe-sudoku4-commit-order.dat" index 28 using 1:2:3 with image notitle
 unset multiplot
 unset output
 reset
@@ -246,5 +250,9 @@ set title "daedal (budget-free)"
 set xrange [-0.5:15.5]
 set yrange [-0.5:8.5]
 plot "tiny-llada-moe-sudoku4-commit-order.dat" index 27 using 1:2:3 with image notitle
+set title "wino (budget-free)"
+set xrange [-0.5:15.5]
+set yrange [-0.5:11.5]
+plot "tiny-llada-moe-sudoku4-commit-order.dat" index 28 using 1:2:3 with image notitle
 unset multiplot
 unset output
