@@ -81,4 +81,31 @@ import Testing
         #expect(try tokenizer.encode(Self.decomposed) == [1])
         #expect(bytes(tokenizer.decode([1])) == bytes(Self.decomposed))
     }
+
+    /// A GGUF `llama` vocabulary with both spellings as tokens and as control tokens: each its own id, each
+    /// decoded back to its own bytes (a `String`-keyed vocabulary left one of the ids without a piece).
+    @Test func ggufLlamaVocabularyKeepsBothSpellings() throws {
+        let (c, d) = (Self.composed, Self.decomposed)
+        let tokens = ["<unk>", "<s>", "</s>", "c", "a", "f", "e", "\u{301}", c, "ca", "caf", d, "caf" + c, "caf" + d, "<\(c)>", "<\(d)>"]
+        var writer = GGUFWriter()
+        writer.set("tokenizer.ggml.model", .string("llama"))
+        writer.set("tokenizer.ggml.tokens", .array(.string, tokens.map(GGUFValue.string)))
+        // Longer tokens score higher, so merges run left to right into the whole word.
+        writer.set("tokenizer.ggml.scores", .array(.float32, tokens.map { .float32(Float($0.utf8.count)) }))
+        writer.set("tokenizer.ggml.token_type", .array(.int32, tokens.indices.map { .int32([0: 2, 1: 3, 2: 3, 14: 3, 15: 3][$0] ?? 1) }))
+        writer.set("tokenizer.ggml.add_space_prefix", .bool(false))
+        writer.set("tokenizer.ggml.add_bos_token", .bool(false))
+        let url = GGUFModelTests.temporaryFile("exact-keys.gguf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try writer.write(to: url)
+        let tokenizer = try #require(try GGUFVocabulary.tokenizer(try GGUFFile(path: url.path)))
+        #expect(tokenizer.id(of: c) == 8 && tokenizer.id(of: d) == 11 && tokenizer.id(of: "<\(d)>") == 15)
+        #expect(try tokenizer.encode("caf" + c) == [12])
+        #expect(try tokenizer.encode("caf" + d) == [13])
+        #expect(try tokenizer.encode("<\(d)><\(c)>" + d + c) == [15, 14, 11, 8])
+        for id in tokens.indices.dropFirst(3) {
+            #expect(tokenizer.piece(of: id).map(bytes) == bytes(tokens[id]), "\(id)")
+            #expect(bytes(tokenizer.decode([id])) == bytes(tokens[id]), "\(id)")
+        }
+    }
 }
