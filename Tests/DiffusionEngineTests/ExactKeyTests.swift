@@ -40,6 +40,17 @@ import Testing
             && message.contains("at line 3, column 3") && message.contains("object starting at line 1, column 1"), "\(message)")
     }
 
+    /// Two tensor names that differ only in their bytes are two JSON keys, but tensors are looked up by `String`:
+    /// an error naming the file, rather than one tensor silently replacing the other.
+    @Test func canonicallyEquivalentTensorNamesAreAnError() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dlab-exact-\(UUID().uuidString).safetensors")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let header = #"{"w\#(Self.composed)":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"we\u0301":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#
+        try SafetensorsWriter.write(header: header, data: Data(count: 8), to: url)
+        let message = "\(try #require(throws: ModelFileError.self) { try SafetensorsFile(path: url.path) })"
+        #expect(message.contains(url.path) && message.contains("two tensors are named"), "\(message)")
+    }
+
     /// exact-keys.json: both spellings in the vocabulary, the merges and the added tokens, against the ids and
     /// decodings of Hugging Face `tokenizers` (Experiments/models/tools/make_exact_key_tokenizer_fixture.py).
     @Test func bothSpellingsEncodeAndDecodeLikeHuggingFace() throws {
