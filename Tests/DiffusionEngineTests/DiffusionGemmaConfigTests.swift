@@ -72,7 +72,7 @@ import Testing
     @Test func defaultsFollowTransformers() throws {
         // Without layer_types, per_layer_config and rope_parameters: 5:1 sliding/full with a full last layer,
         // global_head_dim 512 (here 16) and num_global_key_value_heads on full layers, default/proportional RoPE.
-        var text: [String: JSONValue] = [
+        var text: [ExactString: JSONValue] = [
             "vocab_size": .int(10), "hidden_size": .int(8), "intermediate_size": .int(4), "num_hidden_layers": .int(8),
             "num_attention_heads": .int(2), "num_key_value_heads": .int(2), "head_dim": .int(4), "global_head_dim": .int(16),
             "num_global_key_value_heads": .int(1), "num_experts": .int(2), "top_k_experts": .int(1),
@@ -97,7 +97,7 @@ import Testing
         #expect(defaults.temperatureMin == 0.4 && defaults.stabilityThreshold == 1 && defaults.confidenceThreshold == 0.005)
         #expect(defaults.endOfSequenceIDs == [1] && defaults.maxNewTokens == 16)
         #expect(try DiffusionGemmaGenerationDefaults(fields: nil) == DiffusionGemmaGenerationDefaults())
-        func error(_ object: [String: JSONValue]) -> String {
+        func error(_ object: [ExactString: JSONValue]) -> String {
             do {
                 _ = try DiffusionGemmaGenerationDefaults(fields: JSONFields(.object(object), file: "generation_config.json"))
                 return ""

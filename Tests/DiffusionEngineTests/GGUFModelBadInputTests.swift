@@ -146,7 +146,7 @@ extension GGUFModelBadInputTests {
         let golden = try JSONDecoder().decode(ByteLevelBPETests.Golden.self, from: Data(contentsOf: Fixtures.folder("tokenizers").appendingPathComponent("golden.json")))
         for item in golden.cases {
             #expect(try tokenizer.encode(item.text) == item.ids, "\(item.text)")
-            #expect(tokenizer.decode(item.ids) == item.decoded)
+            #expect(Array(tokenizer.decode(item.ids).utf8) == Array(item.decoded.utf8))
         }
     }
 

@@ -60,11 +60,11 @@ import Testing
         #expect(config.cases.count == 14 && config.decode_cases.count == 6)
         for item in config.cases {
             #expect(try tokenizer.encode(item.text) == item.ids, "\(item.text.debugDescription)")
-            #expect(tokenizer.decode(item.ids) == item.decoded, "\(item.text.debugDescription)")
+            #expect(Array(tokenizer.decode(item.ids).utf8) == Array(item.decoded.utf8), "\(item.text.debugDescription)")
             #expect(try tokenizer.encodeWithSpecialTokens(item.text) == item.ids_with_special, "\(item.text.debugDescription)")
         }
         for item in config.decode_cases {
-            #expect(tokenizer.decode(item.ids) == item.decoded, "\(item.ids)")
+            #expect(Array(tokenizer.decode(item.ids).utf8) == Array(item.decoded.utf8), "\(item.ids)")
         }
     }
 

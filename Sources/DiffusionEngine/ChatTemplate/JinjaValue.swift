@@ -100,7 +100,7 @@ indirect enum JinjaValue: Sendable {
         case .array(let items): self = .list(items.map(JinjaValue.init(json:)))
         case .object(let fields):
             // JSON objects carry no order here; keys are kept sorted so that rendering is deterministic.
-            self = .dictionary(JinjaDictionary(fields.keys.sorted().map { ($0, JinjaValue(json: fields[$0] ?? .null)) }))
+            self = .dictionary(JinjaDictionary(fields.keys.sorted().map { ($0.text, JinjaValue(json: fields[$0] ?? .null)) }))
         }
     }
 }

@@ -33,7 +33,7 @@ enum ConfigKeys {
     /// Checks the keys of `fields` (whose keys are at `fields.path`); throws on a near-miss, warns on the rest.
     static func check(_ fields: JSONFields, known: Set<String>, warnings: WarningSink) throws {
         var unknown: [String] = []
-        for key in fields.values.keys.sorted() where !known.contains(key) {
+        for key in fields.keys where !known.contains(key) {
             let qualified = fields.path.isEmpty ? key : "\(fields.path).\(key)"
             if let intended = closest(to: key, in: known) {
                 let intendedPath = fields.path.isEmpty ? intended : "\(fields.path).\(intended)"

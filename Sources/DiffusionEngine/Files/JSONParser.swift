@@ -1,7 +1,8 @@
 /// A strict JSON parser (RFC 8259) for model files. Unlike `JSONDecoder` it refuses an object with the same key
 /// twice (a safetensors header naming a tensor twice, a config setting a field twice: which one would win is
 /// undefined), keeps integers apart from reals, and bounds nesting so that no input can exhaust the stack.
-/// Errors give the line and column.
+/// Keys are compared byte for byte (`ExactString`), as serde_json does: "é" and "e\u{301}" are two keys, a key
+/// spelled twice with the same bytes is a duplicate. Errors give the line and column.
 struct JSONParser {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -47,7 +48,7 @@ struct JSONParser {
     private mutating func object(depth: Int) throws -> JSONValue {
         let start = index
         index += 1  // {
-        var members: [String: JSONValue] = [:]
+        var members: [ExactString: JSONValue] = [:]
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
@@ -62,7 +63,7 @@ struct JSONParser {
             try expect(":")
             skipWhitespace()
             let member = try value(depth: depth + 1)
-            if members.updateValue(member, forKey: key) != nil {
+            if members.updateValue(member, forKey: ExactString(key)) != nil {
                 throw failure("duplicate key '\(key)' in the object starting at \(position(of: start))", at: keyStart)
             }
             skipWhitespace()

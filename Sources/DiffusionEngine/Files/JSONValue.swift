@@ -9,7 +9,8 @@ public enum JSONValue: Decodable, Equatable, Sendable {
     case double(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    /// Keys compare byte for byte (`ExactString`): "é" and "e\u{301}" are two keys, as in the file.
+    case object([ExactString: JSONValue])
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -26,7 +27,9 @@ public enum JSONValue: Decodable, Equatable, Sendable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            // `JSONDecoder` merges canonically equivalent keys; `parse` keeps them apart.
+            let members = try container.decode([String: JSONValue].self)
+            self = .object(Dictionary(uniqueKeysWithValues: members.map { (ExactString($0.key), $0.value) }))
         }
     }
 
@@ -64,8 +67,11 @@ public enum JSONValue: Decodable, Equatable, Sendable {
 /// Typed access to the fields of a JSON object, with errors that name the file and the key.
 public struct JSONFields {
     public let file: String
-    public let values: [String: JSONValue]
+    public let values: [ExactString: JSONValue]
     public let path: String
+
+    /// The keys, in byte order.
+    public var keys: [String] { values.keys.sorted().map(\.text) }
 
     public init(_ value: JSONValue, file: String, path: String = "") throws {
         guard case .object(let values) = value else {
@@ -79,7 +85,7 @@ public struct JSONFields {
     private func key(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
 
     func present(_ name: String) -> JSONValue? {
-        guard let value = values[name], value != .null else { return nil }
+        guard let value = values[ExactString(name)], value != .null else { return nil }
         return value
     }
 

@@ -51,10 +51,11 @@ public final class SafetensorsFile: @unchecked Sendable {
         var entries: [String: TensorEntry] = [:]
         var ranges: [(name: String, data: Range<Int>)] = []
         var metadata: [String: String] = [:]
-        for (name, value) in header.values {
+        for (key, value) in header.values {
+            let name = key.text
             if name == "__metadata__" {
                 if case .object(let items) = value {
-                    for (key, item) in items { if case .string(let text) = item { metadata[key] = text } }
+                    for (key, item) in items { if case .string(let text) = item { metadata[key.text] = text } }
                 }
                 continue
             }
@@ -83,6 +84,8 @@ public final class SafetensorsFile: @unchecked Sendable {
             guard !overflow, count * dtype.byteCount == end - begin else {
                 throw ModelFileError(file: path, "tensor '\(name)' has \(end - begin) bytes, but shape \(shape) of \(dtype.rawValue) needs \(overflow ? -1 : count * dtype.byteCount)")
             }
+            // Tensors are looked up by `String`, which equates canonically equivalent names.
+            guard entries[name] == nil else { throw ModelFileError(file: path, "two tensors are named '\(name)' (spelled with different Unicode bytes)") }
             entries[name] = TensorEntry(name: name, dtype: dtype, shape: shape, bytes: map.bytes + dataStart + begin, file: path)
             ranges.append((name, begin ..< end))
         }

@@ -71,15 +71,15 @@ enum GGUFVocabulary {
         }
         let (tokens, types) = try tokensAndTypes(file)
         let merges = file.metadata["tokenizer.ggml.merges"] == nil ? [] : try file.strings("tokenizer.ggml.merges")
-        var vocabulary: [String: JSONValue] = [:]
-        var known = Set<String>()
+        // Keyed by bytes (`ExactString`), as llama.cpp's token_to_id is.
+        var vocabulary: [ExactString: JSONValue] = [:]
         for (id, token) in tokens.enumerated() where types[id] != 5 {  // 5: unused ids ([PADn])
-            vocabulary[token] = .int(id)
-            known.insert(token)
+            vocabulary[ExactString(token)] = .int(id)
         }
         for (index, merge) in merges.enumerated() {
-            let parts = merge.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
-            guard parts.count == 2, known.contains(parts[0]), known.contains(parts[1]), known.contains(parts[0] + parts[1]) else {
+            let parts = BPEModel.splitAtSpace(merge)
+            guard parts.count == 2, vocabulary[ExactString(parts[0])] != nil, vocabulary[ExactString(parts[1])] != nil,
+                  vocabulary[ExactString(parts[0] + parts[1])] != nil else {
                 throw ModelFileError(file: file.path, "metadata key 'tokenizer.ggml.merges' entry \(index) ('\(merge)') is not two tokens of 'tokenizer.ggml.tokens' whose concatenation is one")
             }
         }
@@ -114,8 +114,8 @@ enum GGUFVocabulary {
             throw ModelFileError(file: file.path, "metadata key 'tokenizer.ggml.scores' has \(scores.count) entries for \(tokens.count) tokens")
         }
         let kept = tokens.enumerated().filter { types[$0.offset] != 5 }.map { (text: $0.element, id: $0.offset) }
-        var vocabulary: [String: TokenID] = [:]
-        for token in kept { vocabulary[token.text] = token.id }
+        var vocabulary: [ExactString: TokenID] = [:]
+        for token in kept { vocabulary[ExactString(token.text)] = token.id }
         let addSpacePrefix = try file.optionalBool("tokenizer.ggml.add_space_prefix") ?? true
         let replace = Normalizer.replaceString(" ", with: "▁")
         var decoders: [TokenDecoder] = [.replace("▁", " "), .byteFallback, .fuse]

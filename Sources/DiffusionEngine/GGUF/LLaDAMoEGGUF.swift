@@ -83,7 +83,7 @@ public enum LLaDAMoEGGUF {
         if let rotary = try file.optionalInt(a + "rope.dimension_count") {
             rotaryFactor = Double(rotary) / Double(hidden / heads)
         }
-        var json: [String: JSONValue] = [
+        var json: [ExactString: JSONValue] = [
             "vocab_size": .int(vocabulary),
             "hidden_size": .int(hidden),
             "num_hidden_layers": .int(layers),

@@ -150,12 +150,12 @@ public struct DiffusionGemmaConfiguration: Sendable, Equatable {
         // `num_global_key_value_heads`.
         var overrides: [Int: (headDim: Int?, keyValueHeads: Int?)] = [:]
         if let perLayer = try c.optionalObject("per_layer_config") {
-            for (key, _) in perLayer.values {
+            for key in perLayer.keys {
                 guard let index = Int(key), index >= 0, index < layerCount else {
                     throw fail("field 'text_config.per_layer_config' has key '\(key)', not a layer index 0..<\(layerCount)")
                 }
                 let entry = try perLayer.object(key)
-                if let unknown = entry.values.keys.sorted().first(where: { $0 != "head_dim" && $0 != "num_key_value_heads" }) {
+                if let unknown = entry.keys.first(where: { $0 != "head_dim" && $0 != "num_key_value_heads" }) {
                     throw fail("field 'text_config.per_layer_config.\(key).\(unknown)' is not supported (only head_dim and num_key_value_heads)")
                 }
                 overrides[index] = (try entry.optionalPositiveInt("head_dim"), try entry.optionalPositiveInt("num_key_value_heads"))

@@ -6,8 +6,9 @@ import Foundation
 /// adjacent pair with the lowest merge rank (leftmost on ties) is merged until no ranked pair is left.
 /// Port of Hugging Face tokenizers `models/bpe/model.rs` (`merge_word`) and `models/bpe/word.rs` (`merge_all`,
 /// without dropout).
+/// Tokens are looked up by their bytes (`ExactString`), as tokenizers does.
 struct BPEModel: Sendable {
-    let vocabulary: [String: TokenID]
+    let vocabulary: [ExactString: TokenID]
     /// (left id, right id) packed in one key -> (rank, merged id).
     let merges: [UInt64: (rank: Int, id: TokenID)]
     let unknownID: TokenID?
@@ -15,14 +16,14 @@ struct BPEModel: Sendable {
     let byteFallback: Bool
     let ignoreMerges: Bool
 
-    init(fields model: JSONFields, vocabulary: [String: TokenID]) throws {
+    init(fields model: JSONFields, vocabulary: [ExactString: TokenID]) throws {
         self.vocabulary = vocabulary
         var merges: [UInt64: (rank: Int, id: TokenID)] = [:]
         for (rank, merge) in try model.array("merges").enumerated() {
             let parts: [String]
             switch merge {
             case .string(let text):
-                parts = text.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+                parts = Self.splitAtSpace(text)
             case .array(let items):
                 let texts = items.compactMap { if case .string(let text) = $0 { text } else { nil } }
                 parts = texts.count == items.count ? texts : []
@@ -32,14 +33,15 @@ struct BPEModel: Sendable {
             guard parts.count == 2 else {
                 throw ModelFileError(file: model.file, "field 'model.merges[\(rank)]' must be \"a b\" or [\"a\", \"b\"]")
             }
-            guard let left = vocabulary[parts[0]], let right = vocabulary[parts[1]], let merged = vocabulary[parts[0] + parts[1]] else {
+            guard let left = vocabulary[ExactString(parts[0])], let right = vocabulary[ExactString(parts[1])],
+                  let merged = vocabulary[ExactString(parts[0] + parts[1])] else {
                 throw ModelFileError(file: model.file, "field 'model.merges[\(rank)]' (\(parts[0]) \(parts[1])) names a token that is not in 'model.vocab'")
             }
             let key = Self.key(left, right)
             if merges[key] == nil { merges[key] = (rank, merged) }
         }
         self.merges = merges
-        unknownID = try model.optionalString("unk_token").flatMap { vocabulary[$0] }
+        unknownID = try model.optionalString("unk_token").flatMap { vocabulary[ExactString($0)] }
         fuseUnknown = try model.optionalBool("fuse_unk") ?? false
         byteFallback = try model.optionalBool("byte_fallback") ?? false
         ignoreMerges = try model.optionalBool("ignore_merges") ?? false
@@ -51,22 +53,28 @@ struct BPEModel: Sendable {
         }
     }
 
+    /// "a b" cut at its spaces, by bytes: `String.split` cuts at characters, and a space followed by a combining
+    /// mark (" \u{301}") is one character, so "e \u{301}" would not split.
+    static func splitAtSpace(_ text: String) -> [String] {
+        text.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+    }
+
     static func key(_ left: TokenID, _ right: TokenID) -> UInt64 { UInt64(UInt32(truncatingIfNeeded: left)) << 32 | UInt64(UInt32(truncatingIfNeeded: right)) }
 
     /// Token ids of one pre-tokenized piece, or nil for a scalar that has no id (no unk, no byte fallback).
     func tokenize(_ piece: String) -> [TokenID]? {
-        if ignoreMerges, let id = vocabulary[piece] { return [id] }
+        if ignoreMerges, let id = vocabulary[ExactString(piece)] { return [id] }
         var symbols: [TokenID] = []
         var pendingUnknown = false  // an unk waiting to be fused with the next unknown scalar
         for scalar in piece.unicodeScalars {
             let text = String(scalar)
-            if let id = vocabulary[text] {
+            if let id = vocabulary[ExactString(text)] {
                 pendingUnknown = false
                 symbols.append(id)
                 continue
             }
             if byteFallback {
-                let bytes = text.utf8.map { vocabulary[String(format: "<0x%02X>", $0)] }
+                let bytes = text.utf8.map { vocabulary[ExactString(String(format: "<0x%02X>", $0))] }
                 if bytes.allSatisfy({ $0 != nil }) {
                     pendingUnknown = false
                     symbols.append(contentsOf: bytes.compactMap { $0 })

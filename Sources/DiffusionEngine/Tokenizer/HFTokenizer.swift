@@ -8,8 +8,10 @@ import Foundation
 /// model of GGUF `llama` vocabularies (`GGUFVocabulary`). Normalizers, pre-tokenizers and decoders: see
 /// Normalizer.swift, PreTokenizer.swift, TokenDecoder.swift. Anything else is refused with an error naming the field.
 /// Port of Hugging Face tokenizers `tokenizer/mod.rs` (`encode_single_sequence`, `decode`) and `added_vocabulary.rs`.
+/// Tokens are told apart by their bytes (`ExactString`), as tokenizers does: a vocabulary may hold both "é"
+/// (U+00E9) and "e\u{301}" as distinct tokens, which Swift's `String` would equate.
 public struct HFTokenizer: Sendable {
-    public let vocabulary: [String: TokenID]
+    public let vocabulary: [ExactString: TokenID]
     public let tokens: [TokenID: String]
     /// Added tokens, longest first, so that `<mask>` wins over `<`.
     let addedTokens: [AddedToken]
@@ -49,7 +51,7 @@ public struct HFTokenizer: Sendable {
         guard type == "WordLevel" || type == "BPE" else {
             throw ModelFileError(file: file, "field 'model.type' is '\(type)'; supported: WordLevel, BPE")
         }
-        var vocabulary: [String: TokenID] = [:]
+        var vocabulary: [ExactString: TokenID] = [:]
         for (piece, value) in try model.object("vocab").values {
             guard case .int(let id) = value, id >= 0 else {
                 throw ModelFileError(file: file, "field 'model.vocab.\(piece)' must be a non-negative integer id")
@@ -65,22 +67,22 @@ public struct HFTokenizer: Sendable {
         }
         let tokenModel: TokenModel = type == "BPE"
             ? .bpe(try BPEModel(fields: model, vocabulary: vocabulary))
-            : .wordLevel(unknownID: try model.optionalString("unk_token").flatMap { vocabulary[$0] })
+            : .wordLevel(unknownID: try model.optionalString("unk_token").flatMap { vocabulary[ExactString($0)] })
         self.init(vocabulary: vocabulary, added: added, normalizer: try Normalizer(root.present("normalizer"), file: file, path: "normalizer"),
                   preTokenizer: try PreTokenizer(root.present("pre_tokenizer"), file: file, path: "pre_tokenizer"),
                   model: tokenModel, decoder: try TokenDecoder(root.present("decoder"), file: file, path: "decoder"),
                   postProcessor: try PostProcessor(root.present("post_processor"), file: file, path: "post_processor"), file: file)
     }
 
-    init(vocabulary: [String: TokenID], added: [AddedToken], normalizer: Normalizer?, preTokenizer: PreTokenizer,
+    init(vocabulary: [ExactString: TokenID], added: [AddedToken], normalizer: Normalizer?, preTokenizer: PreTokenizer,
          model: TokenModel, decoder: TokenDecoder, postProcessor: PostProcessor = .none, file: String) {
         var vocabulary = vocabulary
-        for token in added { vocabulary[token.content] = token.id }
+        for token in added { vocabulary[ExactString(token.content)] = token.id }
         self.vocabulary = vocabulary
         var tokens: [TokenID: String] = [:]
-        for (piece, id) in vocabulary { tokens[id] = piece }
+        for (piece, id) in vocabulary { tokens[id] = piece.text }
         self.tokens = tokens
-        addedTokens = added.filter { !$0.content.isEmpty }.sorted { $0.content.count > $1.content.count }
+        addedTokens = added.filter { !$0.content.isEmpty }.sorted { $0.content.utf8.count > $1.content.utf8.count }
         // tokenizers normalizes the content of a `normalized` added token and matches that in the normalized text.
         rawMatcher = AddedTokenMatcher(addedTokens.filter { !$0.normalized })
         normalizedMatcher = AddedTokenMatcher(addedTokens.filter(\.normalized).map {
@@ -90,7 +92,7 @@ public struct HFTokenizer: Sendable {
     }
 
     /// The id of the token spelled `piece`, if any.
-    public func id(of piece: String) -> TokenID? { vocabulary[piece] }
+    public func id(of piece: String) -> TokenID? { vocabulary[ExactString(piece)] }
 
     /// The token `id` stands for, if any.
     public func piece(of id: TokenID) -> String? { tokens[id] }
@@ -132,34 +134,35 @@ public struct HFTokenizer: Sendable {
             guard let ids = spm.tokenize(word) else { throw TokenizerError(message: "'\(word)' has a byte without a <0xXX> token in the vocabulary of \(file)") }
             return ids
         case .wordLevel(let unknownID):
-            if let id = vocabulary[word] ?? unknownID { return [id] }
+            if let id = vocabulary[ExactString(word)] ?? unknownID { return [id] }
             throw TokenizerError(message: "'\(word)' is not in the vocabulary of \(file)")
         }
     }
 
     enum Segment { case text(String), token(TokenID) }
 
-    /// `text` cut at the (leftmost, longest) occurrences of `added`; each piece with its character offset.
+    /// `text` cut at the (leftmost, longest) occurrences of `added`, matched byte for byte as tokenizers' Aho-Corasick
+    /// does (a `String` comparison would match "é" against "e\u{301}"); each piece with its UTF-8 offset.
     static func split(_ text: String, on added: AddedTokenMatcher) -> [(Segment, Int)] {
         guard !added.isEmpty else { return text.isEmpty ? [] : [(.text(text), 0)] }
+        let bytes = Array(text.utf8)
         var segments: [(Segment, Int)] = []
-        var pending = Substring(text)
-        var plain = ""
         var offset = 0, plainStart = 0
-        while !pending.isEmpty {
-            if let match = added.longestMatch(at: pending) {
-                if !plain.isEmpty { segments.append((.text(plain), plainStart)) }
-                plain = ""
+        func flushPlain() {
+            // A match starts at a lead byte and ends after a whole scalar, so the plain run is valid UTF-8.
+            if plainStart < offset { segments.append((.text(String(decoding: bytes[plainStart ..< offset], as: UTF8.self)), plainStart)) }
+        }
+        while offset < bytes.count {
+            if let match = added.longestMatch(in: bytes, at: offset) {
+                flushPlain()
                 segments.append((.token(match.id), offset))
-                pending = pending.dropFirst(match.content.count)
-                offset += match.content.count
+                offset += match.content.utf8.count
                 plainStart = offset
             } else {
-                plain.append(pending.removeFirst())
                 offset += 1
             }
         }
-        if !plain.isEmpty { segments.append((.text(plain), plainStart)) }
+        flushPlain()
         return segments
     }
 
@@ -174,24 +177,28 @@ public struct HFTokenizer: Sendable {
     }
 }
 
-/// Added tokens indexed by their first character, longest first, so that finding the one that starts a text
-/// costs a look-up rather than a scan of every added token (Gemma has thousands).
+/// Added tokens indexed by their first byte, longest first, so that finding the one that starts a text costs a
+/// look-up rather than a scan of every added token (Gemma has thousands).
 struct AddedTokenMatcher: Sendable {
-    private let byFirst: [Character: [HFTokenizer.AddedToken]]
+    private let byFirst: [UInt8: [(bytes: [UInt8], token: HFTokenizer.AddedToken)]]
 
     init(_ tokens: [HFTokenizer.AddedToken]) {
-        var byFirst: [Character: [HFTokenizer.AddedToken]] = [:]
-        for token in tokens where !token.content.isEmpty {
-            if let first = token.content.first { byFirst[first, default: []].append(token) }
+        var byFirst: [UInt8: [(bytes: [UInt8], token: HFTokenizer.AddedToken)]] = [:]
+        for token in tokens {
+            let bytes = Array(token.content.utf8)
+            if let first = bytes.first { byFirst[first, default: []].append((bytes, token)) }
         }
-        self.byFirst = byFirst.mapValues { $0.sorted { $0.content.count > $1.content.count } }
+        self.byFirst = byFirst.mapValues { $0.sorted { $0.bytes.count > $1.bytes.count } }
     }
 
     var isEmpty: Bool { byFirst.isEmpty }
 
-    func longestMatch(at text: Substring) -> HFTokenizer.AddedToken? {
-        guard let first = text.first, let candidates = byFirst[first] else { return nil }
-        return candidates.first { text.hasPrefix($0.content) }
+    /// The longest added token whose bytes start `text` at `offset`.
+    func longestMatch(in text: [UInt8], at offset: Int) -> HFTokenizer.AddedToken? {
+        guard let candidates = byFirst[text[offset]] else { return nil }
+        return candidates.first { candidate in
+            candidate.bytes.count <= text.count - offset && text[offset ..< offset + candidate.bytes.count].elementsEqual(candidate.bytes)
+        }?.token
     }
 }
 
