@@ -23,6 +23,10 @@ public enum BLASRuntime {
     /// Threads OpenBLAS runs a call with (after `MatMul.setThreads`).
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// OpenBLAS's idle-thread spin limit, log2 of cycles (its minimum, 4): idle threads sleep at once.
+    public static let threadTimeout = "4"
+    static let threadTimeoutVariable = "OPENBLAS_THREAD_TIMEOUT"
+
     /// The decision for this process.
     public static func decision(environment: [String: String] = ProcessInfo.processInfo.environment) -> BLASCoreChoice.Decision {
         BLASCoreChoice.decide(cpu: .current, chosenCore: coreName, environment: environment)
@@ -30,20 +34,30 @@ public enum BLASRuntime {
 
     /// When OpenBLAS fell back to older kernels and the user has not chosen any, starts this program again (same
     /// arguments) with `OPENBLAS_CORETYPE` set to the best core type, since OpenBLAS reads it only when it loads.
-    /// Returns only when it keeps the current kernels, or when starting again fails (said on standard error).
+    /// Likewise when `OPENBLAS_THREAD_TIMEOUT` is unset: it is then set to `threadTimeout`, so that OpenBLAS's idle
+    /// threads go to sleep at once instead of spinning on `sched_yield` for about 2^28 cycles after each call. Those
+    /// spinning threads took a core from the Dispatch workers of attention and experts (`--threads 2` on moe-100m:
+    /// a quarter of the samples in OpenBLAS's idle loop); the price is a wake-up per multi-threaded sgemm.
+    /// Returns only when it keeps the current settings, or when starting again fails (said on standard error).
     /// Linux only (it executes /proc/self/exe); elsewhere the advice is printed by `dlab bench`.
     public static func reexecuteIfFallback() {
         #if os(Linux)
-        guard case let .reexec(coreType, _) = decision() else { return }
         var environment = ProcessInfo.processInfo.environment
-        environment["OPENBLAS_CORETYPE"] = coreType
-        environment[BLASCoreChoice.guardVariable] = "1"
+        var coreType = coreName
+        if case let .reexec(better, _) = decision() {
+            coreType = better
+            environment["OPENBLAS_CORETYPE"] = better
+            environment[BLASCoreChoice.guardVariable] = "1"
+        } else if environment[threadTimeoutVariable] != nil {
+            return
+        }
+        if environment[threadTimeoutVariable] == nil { environment[threadTimeoutVariable] = threadTimeout }
         let arguments = CommandLine.arguments
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         execve("/proc/self/exe", argv, envp)
         // Only reached when execve failed: carry on with the kernels loaded.
-        let message = "dlab: could not start again with OPENBLAS_CORETYPE=\(coreType) (\(String(cString: strerror(errno)))); "
+        let message = "dlab: could not start again with OPENBLAS_CORETYPE=\(coreType), \(threadTimeoutVariable)=\(threadTimeout) (\(String(cString: strerror(errno)))); "
             + "continuing with OpenBLAS's \(coreName) kernels\n"
         FileHandle.standardError.write(Data(message.utf8))
         for pointer in argv + envp { free(pointer) }

@@ -19,6 +19,13 @@ public enum BLASThreads {
         if regions == 0 { openblas_set_num_threads(Int32(count)) }
     }
 
+    /// Whether a parallel region is running (then a matmul stays on its calling worker instead of splitting again).
+    static var insideRegion: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return regions > 0
+    }
+
     /// Runs `body` with OpenBLAS at one thread per call (nested and concurrent regions are counted).
     static func single<Result>(_ body: () throws -> Result) rethrows -> Result {
         lock.lock()

@@ -41,8 +41,14 @@ enum ExpertDispatch {
         }
     }
 
-    /// The experts on `threads` Dispatch workers, each with its own gather and scratch buffers and its own output
-    /// slab; then the same scatter, in the same expert order, as the sequential path.
+    /// The experts on `threads` Dispatch workers, each with its own gather and scratch buffers, writing its own rows
+    /// of one output slab; then the same scatter, in the same expert order, as the sequential path.
+    ///
+    /// Experts get very different token counts, so a fixed round-robin can leave one worker idle while another
+    /// finishes its crowded experts. Instead the experts go to workers longest first (work = tokens · hidden), each
+    /// to the least-loaded worker (LPT scheduling), a fixed function of the routes. An expert is never split by rows:
+    /// OpenBLAS picks different kernels for different sizes (its small-matrix path), so a part of a group would not
+    /// give the group's bits.
     private static func runConcurrently(
         _ x: UnsafePointer<Float>, width d: Int, experts: [GatedMLP], members: [[(row: Int, weight: Float)]],
         into y: UnsafeMutablePointer<Float>
@@ -52,33 +58,52 @@ enum ExpertDispatch {
         var total = 0
         for e in busy {
             offsets.append(total)
-            total += members[e].count * d
+            total += members[e].count
         }
-        let outputs = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
+        let outputs = UnsafeMutablePointer<Float>.allocate(capacity: max(total * d, 1))
         defer { outputs.deallocate() }
-        let workers = min(threads, busy.count)
+        let workers = min(threads, total)
+        guard workers > 0 else { return }
+        let plan = balancedPlan(counts: busy.map { members[$0].count }, hidden: busy.map { experts[$0].hidden }, workers: workers)
         BLASThreads.single { DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            // Worker w takes experts w, w + workers, ...: a fixed assignment, so each runs on its own buffers.
-            let mine = stride(from: worker, to: busy.count, by: workers).map { $0 }
-            let maxGroup = mine.map { members[busy[$0]].count }.max() ?? 0
-            let maxHidden = mine.map { experts[busy[$0]].hidden }.max() ?? 0
-            let gathered = UnsafeMutablePointer<Float>.allocate(capacity: max(maxGroup * d, 1))
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(2 * maxGroup * maxHidden, 1))
+            let mine = plan[worker]
+            let maxRows = mine.map(\.rows.count).max() ?? 0
+            let maxHidden = mine.map { experts[busy[$0.index]].hidden }.max() ?? 0
+            let gathered = UnsafeMutablePointer<Float>.allocate(capacity: max(maxRows * d, 1))
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(2 * maxRows * maxHidden, 1))
             defer {
                 gathered.deallocate()
                 scratch.deallocate()
             }
-            for index in mine {
-                let group = members[busy[index]]
-                for (slot, member) in group.enumerated() {
+            for piece in mine {
+                let group = members[busy[piece.index]]
+                for (slot, member) in group[piece.rows].enumerated() {
                     (gathered + slot * d).update(from: x + member.row * d, count: d)
                 }
-                experts[busy[index]].forward(gathered, rows: group.count, into: outputs + offsets[index], scratch: scratch)
+                experts[busy[piece.index]].forward(gathered, rows: piece.rows.count,
+                                                   into: outputs + (offsets[piece.index] + piece.rows.lowerBound) * d, scratch: scratch)
             }
         } }
         for (index, e) in busy.enumerated() {
-            scatter(outputs + offsets[index], group: members[e], width: d, into: y)
+            scatter(outputs + offsets[index] * d, group: members[e], width: d, into: y)
         }
+    }
+
+    /// Per worker, the pieces (busy expert `index`, its group's `rows`: all of them) it computes, longest first
+    /// (work = rows · hidden) to the least-loaded worker.
+    static func balancedPlan(counts: [Int], hidden: [Int], workers: Int) -> [[(index: Int, rows: Range<Int>)]] {
+        var pieces = counts.enumerated().map { (index: $0.offset, rows: 0 ..< $0.element) }
+        let work = { (piece: (index: Int, rows: Range<Int>)) in piece.rows.count * hidden[piece.index] }
+        pieces.sort { work($0) != work($1) ? work($0) > work($1) : ($0.index, $0.rows.lowerBound) < ($1.index, $1.rows.lowerBound) }
+        var plan = [[(index: Int, rows: Range<Int>)]](repeating: [], count: workers)
+        var load = [Int](repeating: 0, count: workers)
+        for piece in pieces {
+            var lightest = 0
+            for w in 1 ..< workers where load[w] < load[lightest] { lightest = w }
+            plan[lightest].append(piece)
+            load[lightest] += work(piece)
+        }
+        return plan
     }
 
     /// y[row] += weight · expert output, for each member of the group in order.

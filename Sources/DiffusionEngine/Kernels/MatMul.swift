@@ -47,13 +47,22 @@ public enum MatMul {
     }
     nonisolated(unsafe) private static var attentionWorkers = 1
 
-    /// The threads of a forward pass: OpenBLAS's threads for the big matmuls, and as many Dispatch workers for
-    /// attention heads and experts (OpenBLAS at one thread meanwhile, see `BLASThreads`). 1 for timing on shared
-    /// machines. The Dispatch part gives bit-for-bit the same result at any count (`ForwardThreadsTests`); OpenBLAS's
-    /// own threads round some products differently (about 1e-6 on logits of magnitude 1).
+    /// Dispatch workers that share out the panels of a stored (non-F32) weight's `linear` (projections, MLPs, LM
+    /// head) by output columns; results do not depend on it (see `linear(_:rows:inner:weight:outer:into:accumulate:panelRows:)`).
+    public static var linearThreads: Int {
+        get { linearWorkers }
+        set { linearWorkers = max(1, newValue) }
+    }
+
+    /// The threads of a forward pass: OpenBLAS's threads for the F32 matmuls, and as many Dispatch workers for
+    /// attention heads, experts and the panels of stored (non-F32) weights, OpenBLAS at one thread meanwhile (see
+    /// `BLASThreads`). 1 for timing on shared machines. The Dispatch part gives bit-for-bit the
+    /// same result at any count (`ForwardThreadsTests`); OpenBLAS's own threads round some products differently
+    /// (about 1e-6 on logits of magnitude 1).
     public static func setThreads(_ count: Int) {
         BLASThreads.set(count)
         attentionThreads = count
         expertThreads = count
+        linearThreads = count
     }
 }

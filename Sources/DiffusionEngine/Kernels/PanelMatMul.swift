@@ -1,4 +1,5 @@
 import COpenBLAS
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,8 +21,20 @@ extension MatMul {
         max(1, min(weight.rows, requested ?? panelElements / max(weight.columns, 1)))
     }
 
+    /// Dispatch workers that split one `linear` by output columns (1: one call). Set by `MatMul.setThreads`.
+    nonisolated(unsafe) static var linearWorkers = 1
+
+    /// Multiply-adds below which `linear` stays on one worker: the split's wake-up cost (tens of µs) would
+    /// outweigh the work.
+    static let splitThreshold = 1 << 21
+
     /// y = x · Wᵀ for a stored W [outer, inner]: x [rows, inner], y [rows, outer]; `accumulate` adds into y.
     /// Same F32 operands as `linearExpandingWhole` (expansion is bit-exact), panel by panel.
+    ///
+    /// With `linearThreads` > 1, a stored (non-F32) weight's panels are shared out in contiguous slabs of output
+    /// columns, one per Dispatch worker (outside another parallel region, e.g. not inside an expert): each worker
+    /// expands and multiplies its own panels with OpenBLAS at one thread. The calls are the same sgemms as on one
+    /// worker, so the bits do not change (`WorkSplitTests`).
     public static func linear(
         _ x: UnsafePointer<Float>, rows: Int, inner: Int,
         weight: StoredMatrix, outer: Int,
@@ -30,16 +43,52 @@ extension MatMul {
         precondition(weight.columns == inner && weight.rows == outer,
                      "MatMul.linear: weight [\(weight.rows), \(weight.columns)] for inner \(inner), outer \(outer)")
         guard rows > 0, outer > 0 else { return }
+        // Only a stored type is split, in slabs of whole panels: every sgemm then has the shape it has in one call
+        // (OpenBLAS rounds differently when a product is cut elsewhere, e.g. 16-column slabs of an F32 matrix), and
+        // the expansion, which would otherwise run on one core beside OpenBLAS's threads, runs on every worker. An
+        // in-place F32 weight is one sgemm on OpenBLAS's own threads.
+        let split = !weight.isDirectF32 && rows * inner * outer >= splitThreshold
+        let slabs = columnSlabs(outer: outer, unit: panelRows(weight, requested: requested), workers: split ? linearWorkers : 1)
+        guard slabs.count > 1, !BLASThreads.insideRegion else {
+            linear(x, rows: rows, inner: inner, weight: weight, outer: outer, columns: 0 ..< outer, into: y,
+                   accumulate: accumulate, panelRows: requested)
+            return
+        }
+        BLASThreads.single {
+            DispatchQueue.concurrentPerform(iterations: slabs.count) { slab in
+                linear(x, rows: rows, inner: inner, weight: weight, outer: outer, columns: slabs[slab], into: y,
+                       accumulate: accumulate, panelRows: requested)
+            }
+        }
+    }
+
+    /// At most `workers` contiguous ranges covering 0 ..< outer, each a multiple of `unit` columns but the last.
+    static func columnSlabs(outer: Int, unit: Int, workers: Int) -> [Range<Int>] {
+        guard workers > 1 else { return [0 ..< outer] }
+        let unit = max(unit, 1)
+        let size = ((outer + workers - 1) / workers + unit - 1) / unit * unit
+        return stride(from: 0, to: outer, by: size).map { $0 ..< min($0 + size, outer) }
+    }
+
+    /// y[:, columns] (+)= x · W[columns, :]ᵀ on the calling thread: one sgemm for in-place F32, else panel by panel.
+    private static func linear(
+        _ x: UnsafePointer<Float>, rows: Int, inner: Int, weight: StoredMatrix, outer: Int, columns: Range<Int>,
+        into y: UnsafeMutablePointer<Float>, accumulate: Bool, panelRows requested: Int?
+    ) {
         withExtendedLifetime(weight.storage) {
             if weight.isDirectF32 {
-                linear(x, rows: rows, inner: inner, weight: weight.floatPointer, outer: outer, into: y, accumulate: accumulate)
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasTrans,
+                    Int32(rows), Int32(columns.count), Int32(inner),
+                    1, x, Int32(inner), weight.floatPointer + columns.lowerBound * inner, Int32(inner),
+                    accumulate ? 1 : 0, y + columns.lowerBound, Int32(outer))
                 return
             }
             let step = panelRows(weight, requested: requested)
             let panel = PanelScratch.current.reserve(step * inner)
-            var first = 0
-            while first < outer {
-                let count = min(step, outer - first)
+            var first = columns.lowerBound
+            while first < columns.upperBound {
+                let count = min(step, columns.upperBound - first)
                 weight.expand(rows: first ..< first + count, into: panel)
                 // This panel's block of output columns: y[:, first ..< first + count], row stride `outer`.
                 cblas_sgemm(
