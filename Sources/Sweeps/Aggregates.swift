@@ -108,14 +108,5 @@ public func formatAggregateTable(_ aggregates: [Aggregate]) -> String {
             String(format: "%.2f", aggregate.msPerExample),
         ])
     }
-    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    let leftAligned: Set<Int> = [0, 1]
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { column, cell in
-            let pad = String(repeating: " ", count: widths[column] - cell.count)
-            return leftAligned.contains(column) ? cell + pad : pad + cell
-        }.joined(separator: "  ")
-    }
-    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    return formatTextTable(header: header, rows: rows)
 }

@@ -62,16 +62,8 @@ public func formatAnswerStepTable(_ medians: [AnswerStepMedian]) -> String {
     let models = Set(medians.map(\.series.model))
     let rows = medians.map { point -> [String] in
         let s = point.series
-        return [models.count > 1 ? "\(s.model)/\(s.task)" : s.task, s.samplerConfig, String(s.stepBudget), String(point.examples),
+        return [models.count > 1 ? "\(s.model)/\(s.task)" : s.task, s.samplerConfig, s.stepBudget > 0 ? String(s.stepBudget) : "free", String(point.examples),
                 String(format: "%.1f", point.medianStep), String(format: "%.0f%%", 100 * point.medianFraction)]
     }
-    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { column, cell in
-            let pad = String(repeating: " ", count: widths[column] - cell.count)
-            return column <= 1 ? cell + pad : pad + cell
-        }.joined(separator: "  ")
-    }
-    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    return formatTextTable(header: header, rows: rows)
 }

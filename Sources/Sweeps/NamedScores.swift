@@ -65,13 +65,5 @@ public func formatNamedScoreTable(_ aggregates: [NamedScoreAggregate]) -> String
             String(format: "[%.1f, %.1f]", 100 * interval.low, 100 * interval.high),
         ]
     }
-    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { column, cell in
-            let pad = String(repeating: " ", count: widths[column] - cell.count)
-            return column <= 1 || column == 3 ? cell + pad : pad + cell
-        }.joined(separator: "  ")
-    }
-    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    return formatTextTable(header: header, rows: rows, leftAligned: [0, 1, 3])
 }

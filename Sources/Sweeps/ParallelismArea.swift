@@ -81,13 +81,5 @@ public func formatParallelismAreaTable(_ areas: [ParallelismArea]) -> String {
          String(area.canvasLength), String(format: "%.2f", area.maxTokensPerForward),
          String(format: "%.1f%%", 100 * area.bestAccuracy), String(format: "%.3f", area.area)]
     }
-    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-        cells.enumerated().map { column, cell in
-            let pad = String(repeating: " ", count: widths[column] - cell.count)
-            return column <= 1 ? cell + pad : pad + cell
-        }.joined(separator: "  ")
-    }
-    let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
-    return ([line(header), rule] + rows.map(line)).joined(separator: "\n")
+    return formatTextTable(header: header, rows: rows)
 }
