@@ -93,11 +93,8 @@ public struct CreditDecoding: Sampler {
             var credit = [[(token: Int, value: Double)]](repeating: [], count: block)  // nonzero C[i, v] of the block
             var blockPass = 0
             while !canvas.maskedPositions(in: range).isEmpty {
-                let logits = try denoiser.logits(prefix: prompt, canvas: canvas.tokens, conditioning: nil)
+                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: canvas.tokens, conditioning: nil)
                 passes += 1
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-                }
                 if blockPass > 0 {
                     for i in credit.indices { for k in credit[i].indices { credit[i][k].value *= beta } }
                 }

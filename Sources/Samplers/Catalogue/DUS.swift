@@ -103,11 +103,8 @@ public struct DUS: Sampler {
             for (index, level) in levels.enumerated() {
                 let positions = (level + carried).sorted().filter { commitStep[$0] < 0 }
                 if positions.isEmpty { continue }
-                let logits = try denoiser.logits(prefix: prompt, canvas: tokens, conditioning: nil)
+                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: tokens, conditioning: nil)
                 passes += 1
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-                }
                 var committed: [(position: Int, pick: RowPick)] = []
                 for position in positions {
                     logits.withRow(position) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }

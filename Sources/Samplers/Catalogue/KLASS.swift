@@ -93,11 +93,8 @@ public struct KLASS: Sampler {
             for j in 0 ..< blockSteps {
                 let positions = canvas.maskedPositions(in: range)
                 if positions.isEmpty { break }
-                let logits = try denoiser.logits(prefix: prompt, canvas: canvas.tokens, conditioning: nil)
+                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: canvas.tokens, conditioning: nil)
                 passes += 1
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-                }
                 // KL of every masked position against the previous pass (committed positions never matter again).
                 for position in canvas.maskedPositions(in: 0 ..< length) {
                     logits.withRow(position) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }

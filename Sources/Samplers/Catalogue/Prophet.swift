@@ -93,11 +93,8 @@ public struct Prophet: Sampler {
             let schedule = UniformCount.schedule(masked: maskedAtStart, steps: blockSteps)
             for j in 0 ..< blockSteps {
                 if canvas.maskedPositions(in: range).isEmpty { break }
-                let logits = try denoiser.logits(prefix: prompt, canvas: canvas.tokens, conditioning: nil)
+                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: canvas.tokens, conditioning: nil)
                 passes += 1
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-                }
                 func propose(_ position: Int) -> Candidate {
                     logits.withRow(position) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }
                     for id in suppressed { row[id] = -.infinity }

@@ -97,10 +97,7 @@ public struct PsiSampler: Sampler {
             let alphaT = Self.alpha(times[step])
             let alphaS = step < steps ? Self.alpha(times[step + 1]) : 1
             let kappa = step < steps ? Self.kappa(mode, eta: eta, alphaT: alphaT, alphaS: alphaS) : 1
-            let logits = try denoiser.logits(prefix: prompt, canvas: canvas, conditioning: conditioning)
-            guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-            }
+            let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: canvas, conditioning: conditioning)
             var next = canvas
             for i in 0 ..< length {
                 logits.withRow(i) { r in for u in 0 ..< vocabulary { p[u] = Double(r[u]) } }

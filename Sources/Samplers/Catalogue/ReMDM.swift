@@ -98,10 +98,7 @@ public struct ReMDMLoop: Sendable {
         var passes = 0
         for step in 0 ..< steps {
             if cached?.canvas != tokens {
-                let logits = try denoiser.logits(prefix: prompt, canvas: tokens, conditioning: nil)
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-                }
+                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: tokens, conditioning: nil)
                 passes += 1
                 cached = (tokens, logits)
             }

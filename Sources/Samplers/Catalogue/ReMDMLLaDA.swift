@@ -82,11 +82,8 @@ public struct ReMDMLLaDA: Sampler {
                         (tokens[position], committed[position], commitStep[position]) = (mask, nil, -1)
                     }
                 }
-                let logits = try denoiser.logits(prefix: prompt, canvas: tokens, conditioning: nil)
+                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: tokens, conditioning: nil)
                 passes += 1
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-                }
                 var candidates: [Candidate] = []
                 for position in range where committed[position] == nil {
                     logits.withRow(position) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }

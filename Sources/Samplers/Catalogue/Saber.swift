@@ -73,11 +73,8 @@ public struct Saber: Sampler {
         for b in 0 ..< length / block {
             let end = (b + 1) * block
             while (0 ..< end).contains(where: { masked[$0] }) {
-                let logits = try denoiser.logits(prefix: prompt, canvas: tokens, conditioning: nil)
+                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: tokens, conditioning: nil)
                 passes += 1
-                guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                    throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-                }
                 var proposals: [RowPick] = []
                 proposals.reserveCapacity(end)
                 for position in 0 ..< end {

@@ -94,11 +94,8 @@ public struct SlowFast: Sampler {
 
         /// One pass over `scope`: the masked proposals (ascending), and the commit (≥ 2 above the high threshold, else the best).
         func pass(_ scope: Range<Int>) throws -> [Candidate] {
-            let logits = try denoiser.logits(prefix: prompt, canvas: canvas.tokens, conditioning: nil)
+            let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: canvas.tokens, conditioning: nil)
             passes += 1
-            guard logits.rows == length, logits.vocabularySize == vocabulary else {
-                throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(length) positions")
-            }
             let candidates = canvas.maskedPositions(in: scope).map { position in
                 logits.withRow(position) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }
                 for id in suppressed { row[id] = -.infinity }

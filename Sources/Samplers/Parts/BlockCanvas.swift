@@ -24,4 +24,14 @@ enum BlockCanvas {
         try require(length % block == 0, "canvas length \(length) is not a multiple of block_length \(block)")
         try require(steps % (length / block) == 0, "steps \(steps) do not divide into the \(length / block) blocks of length \(block)")
     }
+
+    /// One forward pass over the whole canvas, checked to return one row of the model's vocabulary per position
+    /// (a wrapped or plug-in denoiser that does not is an error, not an out-of-bounds read later).
+    static func logits(of denoiser: any Denoiser, prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
+        let logits = try denoiser.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
+        guard logits.rows == canvas.count, logits.vocabularySize == denoiser.vocabularySize else {
+            throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(canvas.count) positions")
+        }
+        return logits
+    }
 }
