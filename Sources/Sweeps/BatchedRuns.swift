@@ -20,18 +20,42 @@ public enum BatchedExamples {
         _ items: Items, batch: Int, model: any BatchDenoiser,
         work: @escaping (Items.Element, BatchSlot) throws -> Output, record: (Output) throws -> Void
     ) throws {
-        let batcher = BatchingDenoiser(model)
-        let shared = SharedWork<Items.Element, Output>(items: AnyIterator(items.makeIterator()), threads: batch)
-        for _ in 0 ..< batch {
-            batcher.enter()  // before the thread starts, so the first pass waits for every example
+        try run(items, lanes: [model], batch: batch, slotsAlways: true, work: { item, denoiser in
+            // A lane with a batch of more than one hands its threads `BatchSlot`s.
+            guard let slot = denoiser as? BatchSlot else { throw BatchShadowError(description: "a batched example got no batch slot") }
+            return try work(item, slot)
+        }, record: record)
+    }
+
+    /// Runs examples on several lanes at once, each lane a model of its own (one forward pass at a time per
+    /// model) on its own core: a lane whose model batches runs `batch` examples whose calls its own
+    /// `BatchingDenoiser` serves together (`work` gets their `BatchSlot`s); any other lane runs one example at a
+    /// time on the model itself. Examples are handed out one by one to whichever thread is free, so the lanes
+    /// share the work whatever its cost. `slotsAlways`: a batching model's lane hands out slots even at a batch of 1.
+    public static func run<Items: Sequence, Output>(
+        _ items: Items, lanes: [any Denoiser], batch: Int, slotsAlways: Bool = false,
+        work: @escaping (Items.Element, any Denoiser) throws -> Output, record: (Output) throws -> Void
+    ) throws {
+        var threads: [(denoiser: () -> any Denoiser, batcher: BatchingDenoiser?)] = []
+        for model in lanes {
+            if batch > 1 || slotsAlways, let batching = model as? any BatchDenoiser {
+                let batcher = BatchingDenoiser(batching)
+                threads += Array(repeating: ({ BatchSlot(batcher) }, batcher), count: max(batch, 1))
+            } else {
+                threads.append(({ model }, nil))
+            }
+        }
+        let shared = SharedWork<Items.Element, Output>(items: AnyIterator(items.makeIterator()), threads: threads.count)
+        for lane in threads {
+            lane.batcher?.enter()  // before the thread starts, so the first pass waits for every example
             let thread = Thread {
                 defer {
-                    batcher.leave()
+                    lane.batcher?.leave()
                     shared.threadFinished()
                 }
                 while let item = shared.take() {
                     do {
-                        shared.hand(try work(item, BatchSlot(batcher)))
+                        shared.hand(try work(item, lane.denoiser()))
                     } catch {
                         shared.fail(error)
                         return
@@ -53,15 +77,18 @@ public enum BatchedExamples {
 }
 
 extension SweepRunner {
-    /// The examples of one run, batched (see `BatchedExamples`).
-    func runBatched(
-        _ run: Run, examples: some Sequence<(Int, Int)>, batch: Int, model: any BatchDenoiser, folder: ModelFolder,
+    /// The examples of one run on `lanes` (one model each), batched within each lane (see `BatchedExamples`).
+    func runConcurrently(
+        _ run: Run, examples: some Sequence<(Int, Int)>, lanes: [any Denoiser], batch: Int, folder: ModelFolder,
         tokenizer: HFTokenizer, record: (ExampleResult) throws -> Void
     ) throws {
-        try BatchedExamples.run(examples, batch: batch, model: model, work: { example, slot in
+        let laneCount = lanes.count
+        try BatchedExamples.run(examples, lanes: lanes, batch: batch, work: { example, denoiser in
             do {
-                return try generate(run, index: example.0, repeatIndex: example.1, folder: folder, tokenizer: tokenizer,
-                                    denoiser: slot, batchSize: batch)
+                var result = try generate(run, index: example.0, repeatIndex: example.1, folder: folder, tokenizer: tokenizer,
+                                          denoiser: denoiser, batchSize: denoiser is BatchSlot ? batch : 1)
+                result.lanes = laneCount
+                return result
             } catch {
                 throw RunError(run: run, exampleIndex: example.0, underlying: error)
             }

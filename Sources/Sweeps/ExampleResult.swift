@@ -50,6 +50,9 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
     /// Examples run together (their forward calls served by one batched pass); `wallSeconds` is then the example's
     /// own time plus its share of each pass (pass time over the calls in it). nil in rows written before.
     public var batchSize: Int? = nil
+    /// Lanes that ran at once, each a copy of the model on its own core with its own batched passes
+    /// (`SweepRunner.lanes`); `wallSeconds` stays the example's time on its lane. nil in rows written before.
+    public var lanes: Int? = nil
     /// Self-speculative drafting: per draft position, drafts proposed and accepted (`Generation.draftsProposed`,
     /// `.draftsAccepted`); nil for samplers that do not draft.
     public var draftsProposed: [Int]? = nil
@@ -72,7 +75,7 @@ public struct ExampleResult: Codable, Equatable, Sendable, FetchableRecord, Pers
         case runKey, experiment, model, task, taskVersion, split, taskSeed, exampleIndex, sampler, samplerParameters
         case samplerConfig, stepBudget, seed, repeatIndex, generationLength, blockLength, prompt, output, reference, score
         case scores, nfe, stepsRun, tokensPerForward, wallSeconds, commitSteps, gitCommit, dlabVersion, blasCore
-        case blasThreads, batchSize, draftsProposed, draftsAccepted, cacheMode, positionsComputed, budgetFree
+        case blasThreads, batchSize, lanes, draftsProposed, draftsAccepted, cacheMode, positionsComputed, budgetFree
     }
 
     public static let databaseTableName = "examples"

@@ -90,6 +90,7 @@ public final class ResultsDatabase {
         registerCacheMigration(&migrator)
         registerBudgetFreeMigration(&migrator)
         registerTracesMigration(&migrator)
+        registerLanesMigration(&migrator)
         return migrator
     }
 

@@ -17,17 +17,27 @@ extension ResultsDatabase {
         }
     }
 
-    /// How the rows were timed: one entry per distinct (BLAS core, threads, batch size), with its row count
+    /// Registered after every other migration of `examples`, so existing databases gain it last.
+    static func registerLanesMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("examples: concurrent lanes") { db in
+            try db.alter(table: ExampleResult.databaseTableName) { table in
+                table.add(column: "lanes", .integer)
+            }
+        }
+    }
+
+    /// How the rows were timed: one entry per distinct (BLAS core, threads, batch size, lanes), with its row count
     /// ("?" and nil for rows written before these were recorded).
-    public func runEnvironments() throws -> [(blasCore: String, blasThreads: Int?, batchSize: Int?, rows: Int)] {
+    public func runEnvironments() throws -> [(blasCore: String, blasThreads: Int?, batchSize: Int?, lanes: Int?, rows: Int)] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT COALESCE(blas_core, '?') AS core, blas_threads AS threads, batch_size AS batch, COUNT(*) AS n
-                FROM examples GROUP BY blas_core, blas_threads, batch_size ORDER BY n DESC, batch
+                SELECT COALESCE(blas_core, '?') AS core, blas_threads AS threads, batch_size AS batch, lanes, COUNT(*) AS n
+                FROM examples GROUP BY blas_core, blas_threads, batch_size, lanes ORDER BY n DESC, batch
                 """).map { row in
                     // `decode` throws on a value of the wrong type (a damaged file), where subscripts trap.
                     (try row.decode(String.self, forColumn: "core"), try row.decode(Int?.self, forColumn: "threads"),
-                     try row.decode(Int?.self, forColumn: "batch"), try row.decode(Int.self, forColumn: "n"))
+                     try row.decode(Int?.self, forColumn: "batch"), try row.decode(Int?.self, forColumn: "lanes"),
+                     try row.decode(Int.self, forColumn: "n"))
                 }
         }
     }
@@ -40,5 +50,6 @@ extension ExampleResult {
         blasCore = other.blasCore
         blasThreads = other.blasThreads
         batchSize = other.batchSize
+        lanes = other.lanes
     }
 }

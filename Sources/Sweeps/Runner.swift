@@ -50,6 +50,10 @@ public struct SweepRunner {
     /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch, and samplers with a block
     /// cache (`cache: prefix|dual`), run one at a time.
     public var batchSize: Int? = nil
+    /// Lanes run at once, each a copy of the model on its own core with its own batched passes (`dlab sweep
+    /// --lanes`; 1: one pass at a time). Copies share the mapped weight files; each holds its own activations.
+    /// Results do not depend on it (which examples share a pass never changes a token, see `BatchedExamples`).
+    public var lanes = 1
 
     public init(spec: ExperimentSpec, database: ResultsDatabase) {
         self.spec = spec
@@ -94,6 +98,7 @@ public struct SweepRunner {
         var state = SweepProgress(runsDone: 0, runsTotal: runs.count, examplesDone: 0, examplesToDo: toDo,
                                   secondsElapsed: 0, runningAccuracy: 0, currentRun: "", workDone: 0, workToDo: work)
         var scoreSum = 0.0
+        var laneCopies: [URL: [any Denoiser]] = [:]  // the models of lanes after the first, loaded once per folder
         let start = ContinuousClock.now
         progress(state)
         for run in runs {
@@ -119,11 +124,15 @@ public struct SweepRunner {
                 .flatMap { index in (0 ..< run.repeats).lazy.map { (index, $0) } }
                 .filter { !done.contains(ExampleKey(runKey: key, exampleIndex: $0.0, repeatIndex: $0.1)) }
             let pendingCount = run.exampleCount - (doneCounts[key] ?? 0)
-            let batch = min(batchSize ?? BatchSize.default(canvas: run.generationLength), pendingCount)
-            // A batched pass serves full passes only: runs with a block cache run one example at a time.
-            if batch > 1, !run.sampler.usesBlockCache, let model = folder.denoiser as? any BatchDenoiser {
-                try runBatched(run, examples: examples, batch: batch, model: model, folder: folder, tokenizer: tokenizer,
-                               record: record)
+            // A batched pass serves full passes only: runs with a block cache run one example at a time per lane.
+            let batching = !run.sampler.usesBlockCache && folder.denoiser is any BatchDenoiser
+            let wanted = batching ? batchSize ?? BatchSize.default(canvas: run.generationLength) : 1
+            let laneCount = min(lanes, pendingCount)
+            let batch = min(wanted, (pendingCount + laneCount - 1) / max(laneCount, 1))
+            if laneCount > 1 || batch > 1 {
+                let copies = try laneModels(of: folder, count: laneCount, loaded: &laneCopies)
+                try runConcurrently(run, examples: examples, lanes: copies, batch: batch, folder: folder,
+                                    tokenizer: tokenizer, record: record)
                 continue
             }
             for (index, repeatIndex) in examples {
@@ -140,6 +149,17 @@ public struct SweepRunner {
         progress(state)
         return SweepSummary(runs: runs.count, examplesWritten: state.examplesDone, examplesSkipped: skipped,
                             seconds: state.secondsElapsed, notApplicable: notApplicable)
+    }
+
+    /// `count` models of `folder` for concurrent lanes: the folder's own, then copies loaded again from its files
+    /// (one forward pass at a time runs on each model, which reuses its activation buffers).
+    func laneModels(of folder: ModelFolder, count: Int, loaded: inout [URL: [any Denoiser]]) throws -> [any Denoiser] {
+        var copies = loaded[folder.url] ?? []
+        while copies.count < count - 1 {
+            copies.append(try ModelFolder(folder.url, requireTokenizer: false, warnings: WarningSink { _ in }).denoiser)
+        }
+        loaded[folder.url] = copies
+        return [folder.denoiser] + copies.prefix(count - 1)
     }
 
     /// Rows already in the database per run key, counting only those inside the run's current examples and repeats.

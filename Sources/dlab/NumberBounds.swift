@@ -17,6 +17,9 @@ enum NumberBounds {
     /// Examples run together in one batched pass (`--batch`): each is a thread, so bounded well below what a
     /// machine can start; beyond a few dozen a pass is compute-bound and larger batches gain nothing.
     static let batch = 1 ... 1024
+    /// Lanes of a sweep (`--lanes`): each a copy of the model with its own activations and `--batch` threads, one
+    /// per core being the point; 64 bounds the threads at 64 × 1024.
+    static let lanes = 1 ... 64
     /// Timed repeats of the benchmarks.
     static let repeats = 1 ... 100_000
     /// `--visual-delay` in milliseconds.

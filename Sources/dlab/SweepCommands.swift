@@ -60,11 +60,15 @@ struct SweepCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Examples run together, their forward calls served by one batched pass (default: from the canvas length, up to 32; 1: one at a time).")
     var batch: Int?
 
+    @Option(parsing: .unconditional, help: "Lanes run at once, each a copy of the model on its own core with its own batched passes (default: the cores available over --threads; 1: one pass at a time). Results do not change.")
+    var lanes: Int?
+
     @Flag(help: "No progress bar.")
     var quiet = false
 
     func validate() throws {
         try NumberBounds.check(threads, "--threads", NumberBounds.threads)
+        if let lanes { try NumberBounds.check(lanes, "--lanes", NumberBounds.lanes) }
         if let timeout, !(timeout > 0 && timeout <= 1e6) {
             throw ValidationError("--timeout must be > 0 and ≤ 1000000 seconds, got \(timeout)")
         }
@@ -81,6 +85,7 @@ struct SweepCommand: ParsableCommand {
         var runner = SweepRunner(spec: spec, database: database)
         runner.exampleTimeout = timeout
         runner.batchSize = batch
+        runner.lanes = lanes ?? max(1, ProcessInfo.processInfo.activeProcessorCount / threads)
         let summary = try runner.run(shard: shard) { bar.show($0) }
         bar.finish()
         print(String(format: "%@: %ld runs%@, %ld examples written, %ld already there, %.1f s",
@@ -121,9 +126,9 @@ struct ReportCommand: ParsableCommand {
         let answers = try database.answerStepMedians()
         if !answers.isEmpty { print("\nWhen the final answer first appears on the canvas (full traces, median over examples):\n" + formatAnswerStepTable(answers)) }
         let timedOn = try database.runEnvironments().map { entry in
-            "\(entry.blasCore) × \(entry.blasThreads.map(String.init) ?? "?") thread(s), batch \(entry.batchSize.map(String.init) ?? "?") (\(entry.rows) rows)"
+            "\(entry.blasCore) × \(entry.blasThreads.map(String.init) ?? "?") thread(s), batch \(entry.batchSize.map(String.init) ?? "?"), \(entry.lanes ?? 1) lane(s) (\(entry.rows) rows)"
         }
-        print("timed with OpenBLAS kernels, threads and examples per batched pass: " + timedOn.joined(separator: "; "))
+        print("timed with OpenBLAS kernels, threads, examples per batched pass and lanes at once: " + timedOn.joined(separator: "; "))
     }
 }
 

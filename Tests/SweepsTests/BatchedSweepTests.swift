@@ -7,7 +7,7 @@ import Testing
 
 /// Batched denoising must not change results: every built-in sampler that drives a masked model, on the tiny
 /// LLaDA-MoE model, gives the same rows (tokens, score, NFE, steps, commit steps: every column but timing) one
-/// example at a time and with examples running together.
+/// example at a time, with examples running together, and on several lanes (model copies) at once.
 @Suite(.serialized) struct BatchedSweepTests {
     /// The shipped tiny model (trained on the built-in tasks).
     static let tinyModel = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -40,26 +40,35 @@ import Testing
         var compared: [String] = []
         for name in catalog.names {
             let spec = try spec(samplers: [name])
-            var rows: [Int: [[DatabaseValue]]] = [:]
+            var rows: [String: [[DatabaseValue]]] = [:]
+            let setups = [(batch: 1, lanes: 1), (4, 1), (32, 1), (4, 2), (1, 3)]
             do {
-                for batch in [1, 4, 32] {
-                    let url = spec.database.deletingLastPathComponent().appendingPathComponent("batch-\(batch).sqlite")
+                for (batch, lanes) in setups {
+                    let url = spec.database.deletingLastPathComponent().appendingPathComponent("batch-\(batch)-lanes-\(lanes).sqlite")
                     var runner = SweepRunner(spec: spec, database: try ResultsDatabase(url))
                     runner.gitCommit = "test"
                     runner.batchSize = batch
+                    runner.lanes = lanes
                     let summary = try runner.run()
                     if summary.examplesWritten == 0 { break }  // a sampler for uniform-state models only
-                    rows[batch] = try deterministicRows(url)
-                    let sizes = try ResultsDatabase(url).read { db in try Int.fetchAll(db, sql: "SELECT DISTINCT batch_size FROM examples ORDER BY 1") }
-                    #expect(sizes.allSatisfy { $0 <= batch } && sizes.contains(min(batch, 5)), "\(name)")
+                    rows["\(batch)×\(lanes)"] = try deterministicRows(url)
+                    let (sizes, laneCounts) = try ResultsDatabase(url).read { db in
+                        (try Int.fetchAll(db, sql: "SELECT DISTINCT batch_size FROM examples ORDER BY 1"),
+                         try Int?.fetchAll(db, sql: "SELECT DISTINCT lanes FROM examples ORDER BY 1"))
+                    }
+                    #expect(sizes.allSatisfy { $0 <= batch }, "\(name)")
+                    if lanes == 1 { #expect(sizes.contains(min(batch, 5)), "\(name)") }
+                    // Every run has more examples than lanes, so each row ran on all of them.
+                    #expect(laneCounts == (lanes == 1 && batch == 1 ? [nil] : [lanes]), "\(name): lanes \(laneCounts)")
                 }
             } catch let error as RunError where error.underlying is SamplerError || error.underlying is ParameterError {
                 continue
             }
-            guard rows[1] != nil else { continue }
+            guard let alone = rows["1×1"] else { continue }
             compared.append(name)
-            #expect(rows[4] == rows[1], "\(name): batch 4")
-            #expect(rows[32] == rows[1], "\(name): batch 32")
+            for (batch, lanes) in setups.dropFirst() {
+                #expect(rows["\(batch)×\(lanes)"] == alone, "\(name): batch \(batch), lanes \(lanes)")
+            }
         }
         #expect(compared.count >= 15, "compared only \(compared)")
         #expect(compared.contains("wino"), "WINO's shadow-block pass runs batched")
