@@ -52,6 +52,22 @@ public struct LoopOptions: SamplerConfig, Equatable {
     public static let cacheParameter = SamplerParameter(
         "cache", "none", "keys/values kept across a block's steps (Fast-dLLM): none, prefix (prompt + earlier blocks), dual (also the masked suffix)")
 
+    /// The `cache` key of a sampler that cannot honour a block cache: it takes only `none`, and `dlab samplers show`
+    /// says why (`reason`, also the sampler's `SamplerAbout.cacheRefusal`).
+    public static func refusedCacheParameter(_ reason: String) -> SamplerParameter {
+        SamplerParameter("cache", "none", "only none: " + reason)
+    }
+
+    /// Accepts a `cache` of none (or absent); prefix or dual is a `ParameterError` on `cache` giving `reason`.
+    public static func refuseCache(_ cache: String?, because reason: String) throws {
+        try validateCache(cache)
+        try requireParameter(mode(cache) == CacheMode.none, "cache", cache ?? "",
+                             "is not available (only none): " + reason)
+    }
+
+    /// A `cache` value as a mode (none when absent; `validateCache` rejects other values first).
+    public static func mode(_ cache: String?) -> CacheMode { cache.flatMap(CacheMode.init(rawValue:)) ?? .none }
+
     public func validate() throws {
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
         if let cfgScale { try requireParameter(cfgScale >= 0 && cfgScale.isFinite, "cfg_scale", cfgScale, "must be ≥ 0") }

@@ -44,15 +44,19 @@ public struct SamplerAbout: Sendable {
     public var changesLength: Bool
     /// What the sampler does with the step budget (`StepBudgetUse`): a sweep runs a budget-free one once per seed.
     public var stepBudget: StepBudgetUse
+    /// Why the sampler takes only `cache: none` although it has the key (its loop reads or rewrites positions outside
+    /// the block, or is not block-wise); nil for samplers that take every `CacheMode` or have no `cache` key.
+    public var cacheRefusal: String?
 
     public init(summary: String, source: String, revisesTokens: Bool = false, modelKinds: Set<DiffusionKind> = [.masked],
-                changesLength: Bool = false, stepBudget: StepBudgetUse = .schedule) {
+                changesLength: Bool = false, stepBudget: StepBudgetUse = .schedule, cacheRefusal: String? = nil) {
         self.summary = summary
         self.source = source
         self.revisesTokens = revisesTokens
         self.modelKinds = modelKinds
         self.changesLength = changesLength
         self.stepBudget = stepBudget
+        self.cacheRefusal = cacheRefusal
     }
 }
 

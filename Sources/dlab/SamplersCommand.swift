@@ -51,6 +51,7 @@ struct SamplersCommand: ParsableCommand {
             let kinds = entry.about.modelKinds.sorted { $0.rawValue < $1.rawValue }.map { Self.kindNames[$0] ?? $0.rawValue }
             print("models: " + kinds.joined(separator: " and ") + (kinds.count == 1 ? " only" : ""))
             print("step budget: " + entry.about.stepBudget.explanation)
+            print("cache: " + entry.cacheSupport)
             print(entry.parameters.isEmpty ? "parameters: none" : "parameters (--param key=value; YAML keys):")
             let width = entry.parameters.map { $0.key.count + $0.defaultValue.count }.max() ?? 0
             for parameter in entry.parameters {

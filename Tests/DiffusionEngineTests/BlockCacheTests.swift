@@ -92,7 +92,8 @@ import Testing
     /// positions computed than uncached. With a block per step (steps = blocks) every pass is a refresh pass, so the
     /// output equals the uncached run's.
     @Test(arguments: [("llada_low_confidence", [String: ParameterValue]()), ("fast_dllm_threshold", ["threshold": .double(0.9)]),
-                      ("llada2_threshold", ["block_length": .int(8)]), ("llada21_editing", ["block_length": .int(8)])])
+                      ("llada2_threshold", ["block_length": .int(8)]), ("llada21_editing", ["block_length": .int(8)]),
+                      ("dus", ["remask_threshold": .double(0.3)]), ("slow_fast", [:]), ("credit_decoding", [:]), ("remdm_llada", [:])])
     func samplersRunCachedDeterministically(sampler name: String, parameters: [String: ParameterValue]) throws {
         MatMul.setThreads(1)
         let model = try #require(try ModelFolder(TinyModelParityTests.modelFolder).denoiser as? LLaDAMoEModel)

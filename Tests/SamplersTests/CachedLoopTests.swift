@@ -8,7 +8,10 @@ import Testing
 /// are read at the right positions and every pass is counted once.
 @Suite struct CachedLoopTests {
     @Test(arguments: [("llada_low_confidence", [String: ParameterValue]()), ("fast_dllm_threshold", ["threshold": .double(0.5)]),
-                      ("dream_entropy", [:]), ("llada2_threshold", [:]), ("llada21_editing", [:])])
+                      ("dream_entropy", [:]), ("llada2_threshold", [:]), ("llada21_editing", [:]),
+                      // Samplers with loops of their own, on `CachedBlockPasses.pass`.
+                      ("dus", [:]), ("dus", ["remask_threshold": .double(0.3)]), ("slow_fast", ["high_threshold": .double(0.5)]),
+                      ("credit_decoding", ["threshold": .double(0.5)]), ("remdm_llada", [:]), ("remdm_llada", ["temperature": .double(0)])])
     func exactCacheFollowsTheUncachedTrajectory(sampler name: String, parameters: [String: ParameterValue]) throws {
         let registry = try SamplerRegistry()
         for mode in [CacheMode.prefix, .dual] {
@@ -28,6 +31,43 @@ import Testing
             #expect(exact.refreshes + exact.cachedPasses == cached.forwardPasses && exact.cachedPasses > 0)
             #expect(exact.modes == [mode])
         }
+    }
+}
+
+/// Samplers whose loop cannot honour a block cache take `cache: none` only and refuse prefix and dual with a
+/// `ParameterError` on `cache` that names the sampler and gives the reason `dlab samplers show` prints.
+@Suite struct RefusedCacheTests {
+    static let refusing = ["wino", "prophet", "klass", "saber", "daedal", "remdm_cap", "remdm_rescale", "remdm_conf", "remdm_loop"]
+
+    @Test(arguments: refusing)
+    func prefixAndDualAreRefusedWithTheReason(sampler name: String) throws {
+        let registry = try SamplerRegistry()
+        let entry = try registry.entry(named: name)
+        let reason = try #require(entry.about.cacheRefusal)
+        #expect(entry.cacheSupport == "none only: " + reason)
+        #expect(entry.parameters.contains { $0.key == "cache" && $0.defaultValue == "none" && $0.help.hasSuffix(reason) })
+        for mode in ["prefix", "dual"] {
+            let expected = ParameterError(sampler: name, key: "cache", value: mode, problem: "is not available (only none): " + reason)
+            #expect(throws: expected) { _ = try registry.sampler(named: name, parameters: ["cache": .string(mode)]) }
+            #expect("\(expected)".contains("\(name): parameter 'cache'"))
+        }
+        _ = try registry.sampler(named: name, parameters: ["cache": .string("none")])
+        #expect(throws: ParameterError.self) { _ = try registry.sampler(named: name, parameters: ["cache": .string("both")]) }
+    }
+
+    /// Every block-wise sampler of the catalogue has the `cache` key: it takes every mode, or refuses with a reason.
+    @Test func everyBlockSamplerTakesOrRefusesTheCache() throws {
+        let registry = try SamplerRegistry()
+        var accepting: [String] = []
+        for entry in registry.entries where entry.parameters.contains(where: { $0.key == "block_length" }) {
+            #expect(entry.parameters.contains { $0.key == "cache" }, "\(entry.name) has block_length but no cache key")
+            if entry.about.cacheRefusal == nil { accepting.append(entry.name) }
+        }
+        for name in ["dus", "slow_fast", "credit_decoding", "remdm_llada", "llada2_threshold", "llada21_editing"] {
+            #expect(accepting.contains(name), "\(name)")
+            #expect(try registry.entry(named: name).cacheSupport.hasPrefix("none, prefix or dual"))
+        }
+        for name in Self.refusing { #expect(!accepting.contains(name)) }
     }
 }
 

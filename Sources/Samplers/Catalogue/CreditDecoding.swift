@@ -11,8 +11,9 @@
 // `CreditDecodingDifferenceTests`: in the reference a position whose top-1 is the mask gains mask credit, its proposal
 // stays the mask, which the threshold rule excludes, and the block never ends); Float64 credit and probabilities (the
 // reference: Float32); the credit of a position is stored for the tokens that were its top-1 only (all others are 0,
-// so the fused logits are the same); the whole canvas is forwarded each pass (dInfer's KV caches are engine features);
-// the step budget is unused.
+// so the fused logits are the same); the step budget is unused. With `cache` (Fast-dLLM's prefix and dual caches, as
+// dInfer runs this rule; see `CachedBlockPasses`), a block's first pass is a full pass that fills the KV cache and its
+// later passes run through it; without, the whole canvas is forwarded each pass.
 // Draws: per pass, the proposals of the block's masked positions in ascending order (V uniforms each when τ > 0).
 import DiffusionCore
 
@@ -36,10 +37,11 @@ public struct CreditDecodingParameters: SamplerConfig, Equatable {
     public var boostGamma: Double?
     public var decayBeta: Double?
     public var blockLength: Int?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
         case temperature, threshold, creditAlpha = "credit_alpha", boostGamma = "boost_gamma", decayBeta = "decay_beta"
-        case blockLength = "block_length"
+        case blockLength = "block_length", cache
     }
 
     public init() {}
@@ -51,6 +53,7 @@ public struct CreditDecodingParameters: SamplerConfig, Equatable {
         SamplerParameter("boost_gamma", "\(defaultBoostGamma)", "gamma: a masked position's top-1 token gains p1^gamma credit per pass"),
         SamplerParameter("decay_beta", "\(defaultDecayBeta)", "beta: credit decays by this factor each pass of the block"),
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        LoopOptions.cacheParameter,
     ]
 
     public func validate() throws {
@@ -60,6 +63,7 @@ public struct CreditDecodingParameters: SamplerConfig, Equatable {
         if let boostGamma { try requireParameter(boostGamma >= 0 && boostGamma.isFinite, "boost_gamma", boostGamma, "must be ≥ 0") }
         if let decayBeta { try requireParameter(decayBeta >= 0 && decayBeta <= 1, "decay_beta", decayBeta, "must be in [0, 1]") }
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        try LoopOptions.validateCache(cache)
     }
 }
 
@@ -88,12 +92,14 @@ public struct CreditDecoding: Sampler {
         var canvas = Canvas(length: length, mask: mask)
         var row = [Double](repeating: 0, count: vocabulary)
         var (passes, step) = (0, 0)
+        var blockPasses = CachedBlockPasses(mode: LoopOptions.mode(config.cache))
         for b in 0 ..< length / block {
             let range = b * block ..< (b + 1) * block
+            blockPasses.startBlock()
             var credit = [[(token: Int, value: Double)]](repeating: [], count: block)  // nonzero C[i, v] of the block
             var blockPass = 0
             while !canvas.maskedPositions(in: range).isEmpty {
-                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: canvas.tokens, conditioning: nil)
+                let logits = try blockPasses.pass(prefix: prompt, canvas: canvas.tokens, block: range, denoiser: denoiser)
                 passes += 1
                 if blockPass > 0 {
                     for i in credit.indices { for k in credit[i].indices { credit[i][k].value *= beta } }

@@ -41,11 +41,15 @@ public struct DAEDALParameters: SamplerConfig, Equatable {
     public var eosThreshold: Double?
     public var expandEOSThreshold: Double?
     public var eosCheckTokens: Int?
+    public var cache: String?
+
+    /// Why DAEDAL takes only `cache: none`.
+    public static let cacheRefusal = "DAEDAL grows the canvas and inserts masks inside it (the positions a cache keeps move), and reads the EOS confidence at the canvas end every pass"
 
     enum CodingKeys: String, CodingKey {
         case temperature, initialLength = "initial_length", blockLength = "block_length", highThreshold = "high_threshold"
         case lowThreshold = "low_threshold", expansionFactor = "expansion_factor", eosThreshold = "eos_threshold"
-        case expandEOSThreshold = "expand_eos_threshold", eosCheckTokens = "eos_check_tokens"
+        case expandEOSThreshold = "expand_eos_threshold", eosCheckTokens = "eos_check_tokens", cache
     }
 
     public init() {}
@@ -60,6 +64,7 @@ public struct DAEDALParameters: SamplerConfig, Equatable {
         SamplerParameter("eos_threshold", "\(defaultEOSThreshold)", "stage 1 grows the canvas while the EOS confidence is below this"),
         SamplerParameter("expand_eos_threshold", "\(defaultExpandEOSThreshold)", "stage 2 inserts masks while the EOS confidence is below this"),
         SamplerParameter("eos_check_tokens", "\(defaultEOSCheckTokens)", "EOS confidences averaged from the end (also twice the EOS tail)"),
+        LoopOptions.refusedCacheParameter(cacheRefusal),
     ]
 
     public func validate() throws {
@@ -72,6 +77,7 @@ public struct DAEDALParameters: SamplerConfig, Equatable {
         }
         if let expansionFactor { try requireParameter(expansionFactor >= 1, "expansion_factor", expansionFactor, "must be ≥ 1") }
         if let eosCheckTokens { try requireParameter(eosCheckTokens >= 1, "eos_check_tokens", eosCheckTokens, "must be ≥ 1") }
+        try LoopOptions.refuseCache(cache, because: Self.cacheRefusal)
     }
 }
 
@@ -81,7 +87,8 @@ public struct DAEDAL: Sampler {
     public static let name = "daedal"
     public static let about = SamplerAbout(
         summary: "DAEDAL: variable length; grow the canvas until EOS is confident, then denoise a window and expand unsure masks",
-        source: "Li et al. 2025, arXiv 2508.00819; Li-Jinsong/DAEDAL models/LLaDA_DAEDAL.py: generate", changesLength: true, stepBudget: .unused)
+        source: "Li et al. 2025, arXiv 2508.00819; Li-Jinsong/DAEDAL models/LLaDA_DAEDAL.py: generate", changesLength: true, stepBudget: .unused,
+        cacheRefusal: DAEDALParameters.cacheRefusal)
     public let config: DAEDALParameters
     public init(_ config: DAEDALParameters) throws { try config.validate(); self.config = config }
 

@@ -12,7 +12,8 @@
 // DUS command passes 0.3, where the reference's output keeps masks (its text decoding then drops them silently).
 // Also: mask/pad never proposed; Float64 probabilities; with τ > 0 the re-masking probability is the model's probability
 // of the token (the reference reads it from the softmax of the Gumbel-perturbed values); the step budget is unused; no
-// stop strings (the canvas has a fixed length).
+// stop strings (the canvas has a fixed length). With `cache` (Fast-dLLM, see `CachedBlockPasses`), a block's first level
+// is a full pass that fills the KV cache and its later levels run through it (reads and re-masks stay in the block).
 // Draws: per pass, the proposals of the level's masked positions in ascending order (V uniforms each when τ > 0).
 import DiffusionCore
 
@@ -28,9 +29,10 @@ public struct DUSParameters: SamplerConfig, Equatable {
     public var baseSkip: Int?
     public var remaskThreshold: Double?
     public var blockLength: Int?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
-        case temperature, base, baseSkip = "base_skip", remaskThreshold = "remask_threshold", blockLength = "block_length"
+        case temperature, base, baseSkip = "base_skip", remaskThreshold = "remask_threshold", blockLength = "block_length", cache
     }
 
     public init() {}
@@ -41,6 +43,7 @@ public struct DUSParameters: SamplerConfig, Equatable {
         SamplerParameter("base_skip", "\(defaultBaseSkip)", "the first stride is block_length / base^base_skip"),
         SamplerParameter("remask_threshold", "\(defaultRemaskThreshold)", "re-mask a committed token below this probability (0 = never)"),
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        LoopOptions.cacheParameter,
     ]
 
     public func validate() throws {
@@ -49,6 +52,7 @@ public struct DUSParameters: SamplerConfig, Equatable {
         if let baseSkip { try requireParameter(baseSkip >= 1 && baseSkip <= 64, "base_skip", baseSkip, "must be in 1...64") }
         if let remaskThreshold { try requireParameter(remaskThreshold >= 0 && remaskThreshold <= 1, "remask_threshold", remaskThreshold, "must be in [0, 1]") }
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        try LoopOptions.validateCache(cache)
     }
 }
 
@@ -96,14 +100,16 @@ public struct DUS: Sampler {
         var commitStep = [Int](repeating: -1, count: length)
         var row = [Double](repeating: 0, count: vocabulary)
         var (passes, step) = (0, 0)
+        var blockPasses = CachedBlockPasses(mode: LoopOptions.mode(config.cache))
         for b in 0 ..< length / block {
-            let levels = dilatedLevels(b * block ..< (b + 1) * block, base: config.base ?? D.defaultBase,
-                                       skip: config.baseSkip ?? D.defaultBaseSkip)
+            let range = b * block ..< (b + 1) * block
+            let levels = dilatedLevels(range, base: config.base ?? D.defaultBase, skip: config.baseSkip ?? D.defaultBaseSkip)
+            blockPasses.startBlock()
             var carried: [Int] = []  // re-masked at the level before
             for (index, level) in levels.enumerated() {
                 let positions = (level + carried).sorted().filter { commitStep[$0] < 0 }
                 if positions.isEmpty { continue }
-                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: tokens, conditioning: nil)
+                let logits = try blockPasses.pass(prefix: prompt, canvas: tokens, block: range, denoiser: denoiser)
                 passes += 1
                 var committed: [(position: Int, pick: RowPick)] = []
                 for position in positions {

@@ -34,11 +34,15 @@ public struct KLASSParameters: SamplerConfig, Equatable {
     public var klThreshold: Double?
     public var historyLength: Int?
     public var blockLength: Int?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
         case temperature, confThreshold = "conf_threshold", klThreshold = "kl_threshold"
-        case historyLength = "history_length", blockLength = "block_length"
+        case historyLength = "history_length", blockLength = "block_length", cache
     }
+
+    /// Why KLASS takes only `cache: none`.
+    public static let cacheRefusal = "KLASS measures the KL between consecutive passes at every masked position, the later blocks' too (a block's first KLs compare with the pass before it), and a cached pass computes only the block's rows"
 
     public init() {}
 
@@ -48,6 +52,7 @@ public struct KLASSParameters: SamplerConfig, Equatable {
         SamplerParameter("kl_threshold", "\(defaultKLThreshold)", "a ready position's last history_length KLs between passes are all < this"),
         SamplerParameter("history_length", "\(defaultHistoryLength)", "how many consecutive KLs must be below kl_threshold"),
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        LoopOptions.refusedCacheParameter(cacheRefusal),
     ]
 
     public func validate() throws {
@@ -56,6 +61,7 @@ public struct KLASSParameters: SamplerConfig, Equatable {
         if let klThreshold { try requireParameter(klThreshold >= 0 && klThreshold.isFinite, "kl_threshold", klThreshold, "must be ≥ 0") }
         if let historyLength { try requireParameter(historyLength > 0, "history_length", historyLength, "must be positive") }
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        try LoopOptions.refuseCache(cache, because: Self.cacheRefusal)
     }
 }
 
@@ -65,7 +71,8 @@ public struct KLASS: Sampler {
     public static let name = "klass"
     public static let about = SamplerAbout(
         summary: "KLASS: commit masked positions whose distribution is stable (KL < kappa for h passes) and confident",
-        source: "Kim et al. 2025, arXiv 2511.05664; shkim0116/KLASS src/model/llada_klass.py: stable_confident_decode")
+        source: "Kim et al. 2025, arXiv 2511.05664; shkim0116/KLASS src/model/llada_klass.py: stable_confident_decode",
+        cacheRefusal: KLASSParameters.cacheRefusal)
     public let config: KLASSParameters
     public init(_ config: KLASSParameters) throws { try config.validate(); self.config = config }
 

@@ -28,11 +28,15 @@ public struct ProphetParameters: SamplerConfig, Equatable {
     public var early: Double?
     public var mid: Double?
     public var late: Double?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
         case temperature, blockLength = "block_length", answerStart = "answer_start", answerLength = "answer_length"
-        case early, mid, late
+        case early, mid, late, cache
     }
+
+    /// Why Prophet takes only `cache: none`.
+    public static let cacheRefusal = "Prophet reads every pass's logits at the answer window and, when it exits, at every mask left in the canvas: positions outside the block, which a cached pass does not compute"
 
     public init() {}
 
@@ -44,6 +48,7 @@ public struct ProphetParameters: SamplerConfig, Equatable {
         SamplerParameter("early", "\(defaultEarly)", "gap that ends decoding while progress < 1/3"),
         SamplerParameter("mid", "\(defaultMid)", "gap that ends decoding while progress < 2/3"),
         SamplerParameter("late", "\(defaultLate)", "gap that ends decoding afterwards"),
+        LoopOptions.refusedCacheParameter(cacheRefusal),
     ]
 
     public func validate() throws {
@@ -54,6 +59,7 @@ public struct ProphetParameters: SamplerConfig, Equatable {
         for (key, value) in [("early", early), ("mid", mid), ("late", late)] {
             if let value { try requireParameter(value >= 0 && value.isFinite, key, value, "must be ≥ 0") }
         }
+        try LoopOptions.refuseCache(cache, because: Self.cacheRefusal)
     }
 
     /// `should_early_exit`: the phase's threshold at 1-based `step` of `steps`.
@@ -68,7 +74,8 @@ public struct Prophet: Sampler {
     public static let name = "prophet"
     public static let about = SamplerAbout(
         summary: "Prophet: LLaDA decoding; fill every mask at once when the answer window's top1-top2 logit gap passes the phase threshold",
-        source: "Li et al. 2025, arXiv 2508.19982; pixeli99/Prophet generate_earlyexit.py: generate, should_early_exit", stepBudget: .cap)
+        source: "Li et al. 2025, arXiv 2508.19982; pixeli99/Prophet generate_earlyexit.py: generate, should_early_exit", stepBudget: .cap,
+        cacheRefusal: ProphetParameters.cacheRefusal)
     public let config: ProphetParameters
     public init(_ config: ProphetParameters) throws { try config.validate(); self.config = config }
 

@@ -10,6 +10,9 @@
 // Here the loop starts at pass ⌊7s/8⌋, commits at most the masks left, and re-masks only tokens of the block.
 // Also: mask/pad never proposed; Float64 Gumbel-max sampling (`temperature` 1 samples p_θ as the reference's
 // `_sample_categorical`); the reference's return at the first EOS is not ported (the canvas has a fixed length).
+// With `cache` (Fast-dLLM, see `CachedBlockPasses`), a block's first pass is a full pass that fills the KV cache and its
+// later passes run through it: the re-masking stays inside the block, so the kept keys and values are those of
+// positions the block's passes do not change.
 // Draws: per pass, the proposals of the block's masked positions in ascending order (V uniforms each when τ > 0).
 import DiffusionCore
 
@@ -21,8 +24,9 @@ public struct ReMDMLLaDAParameters: SamplerConfig, Equatable {
     public var temperature: Double?
     public var remaskCount: Int?
     public var blockLength: Int?
+    public var cache: String?
 
-    enum CodingKeys: String, CodingKey { case temperature, remaskCount = "remask_count", blockLength = "block_length" }
+    enum CodingKeys: String, CodingKey { case temperature, remaskCount = "remask_count", blockLength = "block_length", cache }
 
     public init() {}
 
@@ -30,12 +34,14 @@ public struct ReMDMLLaDAParameters: SamplerConfig, Equatable {
         SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (1 = sample p_theta, 0 = argmax)"),
         SamplerParameter("remask_count", "\(defaultRemaskCount)", "tokens re-masked and re-committed per loop pass (remdm_number)"),
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        LoopOptions.cacheParameter,
     ]
 
     public func validate() throws {
         if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
         if let remaskCount { try requireParameter(remaskCount >= 0, "remask_count", remaskCount, "must be ≥ 0") }
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        try LoopOptions.validateCache(cache)
     }
 }
 
@@ -70,8 +76,10 @@ public struct ReMDMLLaDA: Sampler {
         var commitStep = [Int](repeating: -1, count: length)
         var row = [Double](repeating: 0, count: vocabulary)
         var (passes, step) = (0, 0)
+        var blockPasses = CachedBlockPasses(mode: LoopOptions.mode(config.cache))
         for b in 0 ..< length / block {
             let range = b * block ..< (b + 1) * block
+            blockPasses.startBlock()
             for i in 0 ..< 2 * blockSteps {
                 let looping = i >= loopStart && i < loopStart + blockSteps
                 if looping {  // the least probable decoded tokens of the block (leftmost on ties)
@@ -82,7 +90,7 @@ public struct ReMDMLLaDA: Sampler {
                         (tokens[position], committed[position], commitStep[position]) = (mask, nil, -1)
                     }
                 }
-                let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: tokens, conditioning: nil)
+                let logits = try blockPasses.pass(prefix: prompt, canvas: tokens, block: range, denoiser: denoiser)
                 passes += 1
                 var candidates: [Candidate] = []
                 for position in range where committed[position] == nil {

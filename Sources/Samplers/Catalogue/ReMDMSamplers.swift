@@ -8,14 +8,19 @@ public struct ReMDMCommon: Sendable {
     public static let defaultTemperature = 1.0
     public static let defaultEps = 1e-5
 
+    /// Why the ReMDM samplers take only `cache: none`.
+    public static let cacheRefusal = "ReMDM is not block-wise: every step reads the logits of every position and may re-mask any decoded token, so there is no block whose surroundings a cache could keep"
+
     public static let parameters = [
         SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (1 = sample p_theta)"),
         SamplerParameter("eps", "\(defaultEps)", "last time of the grid t_i = 1 - i(1 - eps)/steps"),
+        LoopOptions.refusedCacheParameter(cacheRefusal),
     ]
 
-    static func validate(temperature: Double?, eps: Double?) throws {
+    static func validate(temperature: Double?, eps: Double?, cache: String?) throws {
         if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
         if let eps { try requireParameter(eps > 0 && eps < 1, "eps", eps, "must be in (0, 1)") }
+        try LoopOptions.refuseCache(cache, because: cacheRefusal)
     }
 }
 
@@ -28,6 +33,7 @@ public enum ReMDMRescaleDefault: ReMDMEtaDefault { public static let eta = 0.015
 public struct ReMDMEtaParameters<D: ReMDMEtaDefault>: SamplerConfig, Equatable {
     public var temperature: Double?
     public var eps: Double?
+    public var cache: String?
     public var eta: Double?
 
     public init() {}
@@ -38,7 +44,7 @@ public struct ReMDMEtaParameters<D: ReMDMEtaDefault>: SamplerConfig, Equatable {
     var resolvedEta: Double { eta ?? D.eta }
 
     public func validate() throws {
-        try ReMDMCommon.validate(temperature: temperature, eps: eps)
+        try ReMDMCommon.validate(temperature: temperature, eps: eps, cache: cache)
         if let eta { try requireParameter(eta >= 0 && eta <= 1, "eta", eta, "must be in [0, 1]") }
     }
 }
@@ -47,11 +53,12 @@ public struct ReMDMEtaParameters<D: ReMDMEtaDefault>: SamplerConfig, Equatable {
 public struct ReMDMConfParameters: SamplerConfig, Equatable {
     public var temperature: Double?
     public var eps: Double?
+    public var cache: String?
 
     public init() {}
     public static let parameters = ReMDMCommon.parameters
 
-    public func validate() throws { try ReMDMCommon.validate(temperature: temperature, eps: eps) }
+    public func validate() throws { try ReMDMCommon.validate(temperature: temperature, eps: eps, cache: cache) }
 }
 
 /// remdm-loop: η, the loop's time window and α inside it.
@@ -63,13 +70,14 @@ public struct ReMDMLoopParameters: SamplerConfig, Equatable {
 
     public var temperature: Double?
     public var eps: Double?
+    public var cache: String?
     public var eta: Double?
     public var tOn: Double?
     public var tOff: Double?
     public var alphaOn: Double?
 
     enum CodingKeys: String, CodingKey {
-        case temperature, eps, eta, tOn = "t_on", tOff = "t_off", alphaOn = "alpha_on"
+        case temperature, eps, eta, tOn = "t_on", tOff = "t_off", alphaOn = "alpha_on", cache
     }
 
     public init() {}
@@ -82,7 +90,7 @@ public struct ReMDMLoopParameters: SamplerConfig, Equatable {
     ]
 
     public func validate() throws {
-        try ReMDMCommon.validate(temperature: temperature, eps: eps)
+        try ReMDMCommon.validate(temperature: temperature, eps: eps, cache: cache)
         let (eta, tOn, tOff, alphaOn) = (eta ?? Self.defaultEta, tOn ?? Self.defaultTOn, tOff ?? Self.defaultTOff, alphaOn ?? Self.defaultAlphaOn)
         try requireParameter(eta >= 0 && eta <= 1, "eta", eta, "must be in [0, 1]")
         try requireParameter(tOff > 0 && tOff < tOn && tOn < 1, "t_off", tOff, "must satisfy 0 < t_off < t_on < 1 (t_on \(tOn))")
@@ -97,7 +105,7 @@ public struct ReMDMCap: Sampler {
     public static let about = SamplerAbout(
         summary: "ReMDM-cap: re-mask decoded tokens with sigma = min(eta, (1 - a_s)/a_t), unmask as the ReMDM posterior",
         source: "Wang et al. 2025, arXiv 2503.00307; kuleshov-group/remdm diffusion.py: _ddpm_caching_update (remdm-cap)",
-        revisesTokens: true)
+        revisesTokens: true, cacheRefusal: ReMDMCommon.cacheRefusal)
     public let config: ReMDMEtaParameters<ReMDMCapDefault>
     public init(_ config: ReMDMEtaParameters<ReMDMCapDefault>) throws { try config.validate(); self.config = config }
 
@@ -115,7 +123,7 @@ public struct ReMDMRescale: Sampler {
     public static let about = SamplerAbout(
         summary: "ReMDM-rescale: re-mask decoded tokens with sigma = eta * min(1, (1 - a_s)/a_t)",
         source: "Wang et al. 2025, arXiv 2503.00307; kuleshov-group/remdm diffusion.py: _ddpm_caching_update (remdm-rescale)",
-        revisesTokens: true)
+        revisesTokens: true, cacheRefusal: ReMDMCommon.cacheRefusal)
     public let config: ReMDMEtaParameters<ReMDMRescaleDefault>
     public init(_ config: ReMDMEtaParameters<ReMDMRescaleDefault>) throws { try config.validate(); self.config = config }
 
@@ -133,7 +141,7 @@ public struct ReMDMConf: Sampler {
     public static let about = SamplerAbout(
         summary: "ReMDM-conf: re-mask the least confident decoded tokens most, sigma_i = softmax(-p_i) * sigma_max",
         source: "Wang et al. 2025, arXiv 2503.00307; kuleshov-group/remdm diffusion.py: _ddpm_caching_update (remdm-conf)",
-        revisesTokens: true)
+        revisesTokens: true, cacheRefusal: ReMDMCommon.cacheRefusal)
     public let config: ReMDMConfParameters
     public init(_ config: ReMDMConfParameters) throws { try config.validate(); self.config = config }
 
@@ -151,7 +159,7 @@ public struct ReMDMLoopSampler: Sampler {
     public static let about = SamplerAbout(
         summary: "ReMDM-loop: MDLM to alpha_on at t_on, re-mask/unmask at constant alpha_on until t_off, then MDLM",
         source: "Wang et al. 2025, arXiv 2503.00307; kuleshov-group/remdm diffusion.py: _ddpm_caching_update (remdm-loop)",
-        revisesTokens: true)
+        revisesTokens: true, cacheRefusal: ReMDMCommon.cacheRefusal)
     public let config: ReMDMLoopParameters
     public init(_ config: ReMDMLoopParameters) throws { try config.validate(); self.config = config }
 

@@ -24,8 +24,12 @@ public struct SaberParameters: SamplerConfig, Equatable {
     public var temperature: Double?
     public var minTokens: Int?
     public var blockLength: Int?
+    public var cache: String?
 
-    enum CodingKeys: String, CodingKey { case temperature, minTokens = "min_tokens", blockLength = "block_length" }
+    enum CodingKeys: String, CodingKey { case temperature, minTokens = "min_tokens", blockLength = "block_length", cache }
+
+    /// Why Saber takes only `cache: none`.
+    public static let cacheRefusal = "Saber's backtracking reads every position up to the block end and re-masks tokens of earlier blocks, whose keys and values a cache holds fixed"
 
     public init() {}
 
@@ -33,12 +37,14 @@ public struct SaberParameters: SamplerConfig, Equatable {
         SamplerParameter("temperature", "\(defaultTemperature)", "Gumbel-max temperature of the proposals (0 = argmax)"),
         SamplerParameter("min_tokens", "\(defaultMinTokens)", "n: tokens committed per pass at least (the reference's n)"),
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        LoopOptions.refusedCacheParameter(cacheRefusal),
     ]
 
     public func validate() throws {
         if let temperature { try requireParameter(temperature >= 0 && temperature.isFinite, "temperature", temperature, "must be ≥ 0") }
         if let minTokens { try requireParameter(minTokens >= 1, "min_tokens", minTokens, "must be ≥ 1") }
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        try LoopOptions.refuseCache(cache, because: Self.cacheRefusal)
     }
 }
 
@@ -49,7 +55,8 @@ public struct Saber: Sampler {
     public static let name = "saber"
     public static let about = SamplerAbout(
         summary: "Saber: commit masks above the mean confidence of committed tokens (at least n), re-mask the largest confidence drops",
-        source: "Dong et al. 2025, arXiv 2510.18165; zhaoyMa/Saber decoding.py: generate_with_saber", revisesTokens: true, stepBudget: .unused)
+        source: "Dong et al. 2025, arXiv 2510.18165; zhaoyMa/Saber decoding.py: generate_with_saber", revisesTokens: true, stepBudget: .unused,
+        cacheRefusal: SaberParameters.cacheRefusal)
     public let config: SaberParameters
     public init(_ config: SaberParameters) throws { try config.validate(); self.config = config }
 

@@ -13,7 +13,8 @@
 // even after the block is complete (forward passes that cannot commit anything); here the slow phase ends with the
 // block. Also: the reference's fast phase forwards only prompt + canvas up to the span end after its first pass (a
 // cache of the later positions' logits, which truncates what the model attends to); here every pass sees the whole
-// canvas, as the model contract requires. Mask/pad never proposed; Float64 probabilities and Gumbel noise (the
+// canvas, as the model contract requires, unless `cache` is set (Fast-dLLM's prefix or dual cache, see
+// `CachedBlockPasses`: a block's first pass fills the KV cache, its later passes run through it). Mask/pad never proposed; Float64 probabilities and Gumbel noise (the
 // reference: the model's dtype); ties to the lower position; the reference's 256-sub-cycle safety stop is not needed
 // (each sub-cycle commits at least one token); the step budget is unused.
 // Draws: per pass, the proposals of the masked positions in the pass's scope (slow phase: s₀ to the block end; fast
@@ -36,11 +37,12 @@ public struct SlowFastParameters: SamplerConfig, Equatable {
     public var stabilityStd: Double?
     public var highThreshold: Double?
     public var blockLength: Int?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
         case temperature, explorationSteps = "exploration_steps", spanThreshold = "span_threshold"
         case stabilityWindow = "stability_window", stabilityStd = "stability_std", highThreshold = "high_threshold"
-        case blockLength = "block_length"
+        case blockLength = "block_length", cache
     }
 
     public init() {}
@@ -53,6 +55,7 @@ public struct SlowFastParameters: SamplerConfig, Equatable {
         SamplerParameter("stability_std", "\(defaultStabilityStd)", "the span is stable when the estimates' standard deviation is below this"),
         SamplerParameter("high_threshold", "\(defaultHighThreshold)", "commit every proposal at least this probable when there are two or more"),
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        LoopOptions.cacheParameter,
     ]
 
     public func validate() throws {
@@ -63,6 +66,7 @@ public struct SlowFastParameters: SamplerConfig, Equatable {
         if let stabilityStd { try requireParameter(stabilityStd >= 0 && stabilityStd.isFinite, "stability_std", stabilityStd, "must be ≥ 0") }
         if let highThreshold { try requireParameter(highThreshold >= 0 && highThreshold <= 1, "high_threshold", highThreshold, "must be in [0, 1]") }
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        try LoopOptions.validateCache(cache)
     }
 }
 
@@ -91,10 +95,11 @@ public struct SlowFast: Sampler {
         var canvas = Canvas(length: length, mask: mask)
         var row = [Double](repeating: 0, count: vocabulary)
         var (passes, step) = (0, 0)
+        var blockPasses = CachedBlockPasses(mode: LoopOptions.mode(config.cache))
 
-        /// One pass over `scope`: the masked proposals (ascending), and the commit (≥ 2 above the high threshold, else the best).
-        func pass(_ scope: Range<Int>) throws -> [Candidate] {
-            let logits = try BlockCanvas.logits(of: denoiser, prefix: prompt, canvas: canvas.tokens, conditioning: nil)
+        /// One pass over `scope` (inside `block`): the masked proposals (ascending), and the commit (≥ 2 above the high threshold, else the best).
+        func pass(_ scope: Range<Int>, of block: Range<Int>) throws -> [Candidate] {
+            let logits = try blockPasses.pass(prefix: prompt, canvas: canvas.tokens, block: block, denoiser: denoiser)
             passes += 1
             let candidates = canvas.maskedPositions(in: scope).map { position in
                 logits.withRow(position) { r in for v in 0 ..< vocabulary { row[v] = Double(r[v]) } }
@@ -113,12 +118,13 @@ public struct SlowFast: Sampler {
 
         for b in 0 ..< length / block {
             let start = b * block
+            blockPasses.startBlock()
             var last = 0  // the span reached so far, relative to the block start
             while !canvas.maskedPositions(in: start ..< start + block).isEmpty {
                 var (span, determined, history) = (block, false, [Int]())
                 for k in 0 ..< explorationSteps where !canvas.maskedPositions(in: start ..< start + block).isEmpty {
                     let scope = start + last ..< start + block
-                    let candidates = try pass(scope)  // estimates read the proposals made before this pass's commit
+                    let candidates = try pass(scope, of: start ..< start + block)  // estimates read the proposals made before this pass's commit
                     guard !determined else { continue }
                     let farthest = candidates.last { $0.score >= spanThreshold }.map { $0.position - scope.lowerBound + 1 } ?? 1
                     history.append(min(max(1, last + (scope.isEmpty ? 0 : farthest)), block))
@@ -133,7 +139,7 @@ public struct SlowFast: Sampler {
                 }
                 if !determined { span = history.isEmpty ? block / 2 : Self.meanFloor(history) }
                 let region = start + last ..< start + max(last, span)
-                while !canvas.maskedPositions(in: region).isEmpty { _ = try pass(region) }
+                while !canvas.maskedPositions(in: region).isEmpty { _ = try pass(region, of: start ..< start + block) }
                 last = max(last, span)
             }
         }

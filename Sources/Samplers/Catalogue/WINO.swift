@@ -22,10 +22,14 @@ public struct WINOParameters: SamplerConfig, Equatable {
     public var threshold: Double?
     public var thresholdBack: Double?
     public var blockLength: Int?
+    public var cache: String?
 
     enum CodingKeys: String, CodingKey {
-        case temperature, threshold, thresholdBack = "threshold_back", blockLength = "block_length"
+        case temperature, threshold, thresholdBack = "threshold_back", blockLength = "block_length", cache
     }
+
+    /// Why WINO takes only `cache: none`.
+    public static let cacheRefusal = "every WINO pass also runs the shadow block (the block again, each position hiding itself) beside the canvas, a pass a block cache does not serve"
 
     public init() {}
 
@@ -34,6 +38,7 @@ public struct WINOParameters: SamplerConfig, Equatable {
         SamplerParameter("threshold", "\(defaultThreshold)", "wide in: draft every masked proposal with probability > threshold"),
         SamplerParameter("threshold_back", "\(defaultThresholdBack)", "narrow out: re-mask a decoded token whose leave-one-out probability < this"),
         SamplerParameter("block_length", "none", "semi-autoregressive block length (none = the whole canvas)"),
+        LoopOptions.refusedCacheParameter(cacheRefusal),
     ]
 
     public func validate() throws {
@@ -41,6 +46,7 @@ public struct WINOParameters: SamplerConfig, Equatable {
         if let threshold { try requireParameter(threshold >= 0 && threshold <= 1, "threshold", threshold, "must be in [0, 1]") }
         if let thresholdBack { try requireParameter(thresholdBack >= 0 && thresholdBack <= 1, "threshold_back", thresholdBack, "must be in [0, 1]") }
         if let blockLength { try requireParameter(blockLength > 0, "block_length", blockLength, "must be positive") }
+        try LoopOptions.refuseCache(cache, because: Self.cacheRefusal)
     }
 }
 
@@ -50,7 +56,8 @@ public struct WINO: Sampler {
     public static let name = "wino"
     public static let about = SamplerAbout(
         summary: "WINO: draft masked proposals above threshold, re-mask decoded tokens whose leave-one-out probability < threshold_back",
-        source: "Hong et al. 2025, arXiv 2507.18578; Feng-Hong/WINO-DLLM LLaDA/decoding.py: decoding_wino", revisesTokens: true, stepBudget: .unused)
+        source: "Hong et al. 2025, arXiv 2507.18578; Feng-Hong/WINO-DLLM LLaDA/decoding.py: decoding_wino", revisesTokens: true, stepBudget: .unused,
+        cacheRefusal: WINOParameters.cacheRefusal)
     public let config: WINOParameters
     public init(_ config: WINOParameters) throws { try config.validate(); self.config = config }
 

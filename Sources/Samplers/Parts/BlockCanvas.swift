@@ -26,12 +26,11 @@ enum BlockCanvas {
     }
 
     /// One forward pass over the whole canvas, checked to return one row of the model's vocabulary per position
-    /// (a wrapped or plug-in denoiser that does not is an error, not an out-of-bounds read later).
+    /// (a wrapped or plug-in denoiser that does not is an error, not an out-of-bounds read later). Block-wise samplers
+    /// take their passes from `CachedBlockPasses.pass`, which comes here for every full pass under `cache: none`.
     static func logits(of denoiser: any Denoiser, prefix: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> Logits {
         let logits = try denoiser.logits(prefix: prefix, canvas: canvas, conditioning: conditioning)
-        guard logits.rows == canvas.count, logits.vocabularySize == denoiser.vocabularySize else {
-            throw SamplerError.unsupportedModel("the denoiser returned \(logits.rows)×\(logits.vocabularySize) logits for \(canvas.count) positions")
-        }
+        try CachedBlockPasses.check(logits, rows: canvas.count, vocabulary: denoiser.vocabularySize)
         return logits
     }
 }
