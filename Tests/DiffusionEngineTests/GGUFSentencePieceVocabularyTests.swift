@@ -86,6 +86,26 @@ import Testing
         }
     }
 
+    /// LLaDA-MoE's pre-tokenizer (Split on the released tokenizer's regex, then ByteLevel without its own):
+    /// tokenizer.json as Hugging Face runs it, and written as a `gpt2` vocabulary with `tokenizer.ggml.pre`
+    /// "llada-moe" that reads back to the same ids (fixture byte-level-llada-moe.json, make_spm_tokenizer_fixtures.py).
+    @Test func lladaMoEPreTokenizerIsNamedAndReadBack() throws {
+        let source = SentencePieceTokenizerTests.folder.appendingPathComponent("byte-level-llada-moe.json")
+        let golden = try SentencePieceTokenizerTests.golden("byte-level-llada-moe")
+        try SentencePieceTokenizerTests().check(try HFTokenizer(contentsOf: source), against: golden)
+        var writer = GGUFWriter()
+        try GGUFTokenizerMetadata.add(source, vocabularySize: 420, to: &writer)
+        var kept = GGUFWriter()
+        for entry in writer.metadata where entry.key != "tokenizer.huggingface.json" { kept.set(entry.key, entry.value) }
+        let url = GGUFModelTests.temporaryFile("llada-moe-vocabulary.gguf")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try kept.write(to: url)
+        let file = try GGUFFile(path: url.path)
+        #expect(file.metadata["tokenizer.ggml.model"] == .string("gpt2"))
+        #expect(file.metadata["tokenizer.ggml.pre"] == .string("llada-moe"))
+        try SentencePieceTokenizerTests().check(try #require(try GGUFVocabulary.tokenizer(file)), against: golden)
+    }
+
     /// A byte-level tokenizer.json stays a `gpt2` vocabulary, and one that adds no BOS says so (llama.cpp's
     /// default would add one for a `llama` vocabulary).
     @Test func byteLevelStaysGPT2WithoutBOS() throws {

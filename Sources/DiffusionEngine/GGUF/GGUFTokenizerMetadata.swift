@@ -62,12 +62,7 @@ enum GGUFTokenizerMetadata {
             writer.set("tokenizer.ggml.scores", .array(.float32, scores))
             writer.set("tokenizer.ggml.add_space_prefix", .bool(try addsSpacePrefix(root)))
         case .gpt2:
-            // llama.cpp names pre-tokenizers by a hash of their output; GPT-2's own (ByteLevel with its regex, no
-            // prefix space) is the one recognisable from tokenizer.json alone.
-            if let pre = try root.optionalObject("pre_tokenizer"), try pre.optionalString("type") == "ByteLevel",
-               try pre.optionalBool("use_regex") ?? true, !(try pre.optionalBool("add_prefix_space") ?? false) {
-                writer.set("tokenizer.ggml.pre", .string("gpt-2"))
-            }
+            if let pre = preTokenizerName(root.present("pre_tokenizer")) { writer.set("tokenizer.ggml.pre", .string(pre)) }
             if !merges.isEmpty { writer.set("tokenizer.ggml.merges", .array(.string, merges.map { .string($0.0 + " " + $0.1) })) }
         case .none:
             break
@@ -84,6 +79,21 @@ enum GGUFTokenizerMetadata {
     }
 
     enum Style: String { case llama, gpt2, none }
+
+    /// llama.cpp names pre-tokenizers by a hash of their output on a test text; recognisable from tokenizer.json
+    /// alone are GPT-2's own (ByteLevel with its regex, no prefix space) and a Split on one of the patterns
+    /// `GGUFVocabulary` implements (LLaDA-MoE's) followed by a ByteLevel without its own regex.
+    static func preTokenizerName(_ json: JSONValue?) -> String? {
+        guard let json else { return nil }
+        let noPrefix = field(json, "add_prefix_space") != .bool(true)
+        if type(json) == "ByteLevel" { return field(json, "use_regex") != .bool(false) && noPrefix ? "gpt-2" : nil }
+        guard type(json) == "Sequence", case .array(let steps)? = field(json, "pretokenizers"), steps.count == 2,
+              type(steps[0]) == "Split", case .string(let pattern)? = field(steps[0], "pattern").flatMap({ field($0, "Regex") }),
+              field(steps[0], "behavior") == .string("Isolated"), field(steps[0], "invert") != .bool(true),
+              type(steps[1]) == "ByteLevel", field(steps[1], "use_regex") == .bool(false),
+              field(steps[1], "add_prefix_space") != .bool(true) else { return nil }
+        return GGUFVocabulary.preTokenizers.first { $0.value == pattern && $0.key != "gpt-2" }?.key
+    }
 
     static func isByteToken(_ piece: String) -> Bool {
         let bytes = Array(piece.utf8)
