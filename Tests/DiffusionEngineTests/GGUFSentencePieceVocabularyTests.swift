@@ -10,8 +10,9 @@ import Testing
 /// decodings Hugging Face `tokenizers` gives with that tokenizer.json on the fixtures' hard texts (whitespace
 /// runs, newlines, CJK, emoji, combining marks, special tokens, U+FFFD; make_spm_tokenizer_fixtures.py). Exact.
 @Suite struct GGUFSentencePieceVocabularyTests {
-    /// A random one-layer LLaDA-MoE folder with the fixture tokenizer `name`, quantized to F16.
-    static func quantized(tokenizer name: String) throws -> GGUFFile {
+    /// A random one-layer LLaDA-MoE folder with the fixture tokenizer `name` (and `tokenizerConfig` as its
+    /// tokenizer_config.json), quantized to F16.
+    static func quantized(tokenizer name: String, tokenizerConfig: URL? = nil) throws -> GGUFFile {
         let source = SentencePieceTokenizerTests.folder.appendingPathComponent("\(name).json")
         let tokenizer = try HFTokenizer(contentsOf: source)
         let folder = GGUFModelTests.temporaryFile("spm-llada-moe")
@@ -27,6 +28,7 @@ import Testing
         ]
         try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
         try FileManager.default.copyItem(at: source, to: folder.appendingPathComponent("tokenizer.json"))
+        if let tokenizerConfig { try FileManager.default.copyItem(at: tokenizerConfig, to: folder.appendingPathComponent("tokenizer_config.json")) }
         final class Recorder: WeightSource {
             let random = RandomWeights(seed: 11, standardDeviation: 0.05)
             var tensors: [SafetensorsWriter.Tensor] = []
@@ -104,6 +106,29 @@ import Testing
         #expect(file.metadata["tokenizer.ggml.model"] == .string("gpt2"))
         #expect(file.metadata["tokenizer.ggml.pre"] == .string("llada-moe"))
         try SentencePieceTokenizerTests().check(try #require(try GGUFVocabulary.tokenizer(file)), against: golden)
+    }
+
+    /// tokenizer_config.json's chat template travels into the GGUF (`tokenizer.chat_template`, with the BOS and
+    /// EOS ids it names), so `dlab sample --chat` on the quantized file gives the ids transformers'
+    /// `apply_chat_template(tokenize=True)` gives on the folder (make_prompt_encoding_fixtures.py).
+    @Test(arguments: ["gemma-template", "config-flags-on"])
+    func chatTemplateTravelsIntoTheGGUF(name: String) throws {
+        let golden = try JSONDecoder().decode(PromptEncodingTests.Golden.self, from: Data(contentsOf: PromptEncodingTests.folder.appendingPathComponent("golden.json")))
+        let config = try #require(golden.configs[name])
+        let configURL = PromptEncodingTests.folder.appendingPathComponent("\(name).tokenizer_config.json")
+        let file = try Self.quantized(tokenizer: String(config.tokenizer_json.dropLast(5)), tokenizerConfig: configURL)
+        defer { try? FileManager.default.removeItem(atPath: file.path) }
+        let source = try #require(try JSONFields(try JSONValue.read(configURL), file: configURL.path).optionalString("chat_template"))
+        #expect(file.metadata["tokenizer.chat_template"] == .string(source))
+        #expect(file.metadata["tokenizer.ggml.bos_token_id"] == .uint32(2))  // <bos>, added by gemma.json or only named by the config
+        let url = URL(fileURLWithPath: file.path)
+        let template = try #require(try ChatTemplate.load(modelAt: url))
+        let tokenizer = try HFTokenizer.load(modelAt: url)
+        for item in config.cases {
+            let rendered = try template.render([ChatMessage(role: "user", content: item.text)])
+            #expect(try tokenizer.encodePrompt(rendered, renderedByChatTemplate: true) == item.chat_ids, "\(item.text.debugDescription)")
+            #expect(try tokenizer.encodePrompt(item.text, renderedByChatTemplate: false) == item.ids, "\(item.text.debugDescription)")
+        }
     }
 
     /// A byte-level tokenizer.json stays a `gpt2` vocabulary, and one that adds no BOS says so (llama.cpp's

@@ -11,7 +11,8 @@ import Foundation
 ///   "gpt2": `merges`, and `pre` when it is GPT-2's;
 /// - `bos_token_id`, `add_bos_token`, `add_eos_token` from the special tokens the tokenizer adds around a sequence
 ///   (its post-processor), always written, since llama.cpp's default for "llama" is to add BOS;
-/// - the whole file as `tokenizer.huggingface.json`, from which DiffusionLab rebuilds the exact tokenizer.
+/// - the whole file as `tokenizer.huggingface.json`, from which DiffusionLab rebuilds the exact tokenizer;
+/// - tokenizer_config.json's chat template beside it (GGUFChatTemplateMetadata.swift).
 /// Scores: llama.cpp's SentencePiece tokenizer merges the adjacent pair whose concatenation has the highest score,
 /// so a token made by the BPE merge of rank r scores -r (SentencePiece's own BPE scores are in that order, and
 /// transformers derives the merges of Gemma's tokenizer.json from them); a token no merge makes scores below
@@ -75,6 +76,10 @@ enum GGUFTokenizerMetadata {
         if let eos, declaredEOS == nil { writer.set("tokenizer.ggml.eos_token_id", .uint32(UInt32(eos))) }
         let eosMatches = eos.map { declaredEOS == nil || declaredEOS == .uint32(UInt32($0)) } ?? false
         writer.set("tokenizer.ggml.add_eos_token", .bool(eosMatches))
+        if url.lastPathComponent == "tokenizer.json" {
+            try GGUFChatTemplateMetadata.add(configAt: url.deletingLastPathComponent().appendingPathComponent("tokenizer_config.json"),
+                                             tokenizer: tokenizer, to: &writer)
+        }
         writer.set("tokenizer.huggingface.json", .string(text))
     }
 
