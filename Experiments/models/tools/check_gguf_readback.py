@@ -5,7 +5,8 @@ tensor close to the original weights (relative RMS error below what the tensor's
 metadata against the folder's tokenizer.json: `tokenizer.ggml.model` ("llama" for SentencePiece-style BPE with
 byte fallback, "gpt2" for other BPE, "none" for WordLevel), every token at its id, token types (3 special added
 tokens, 4 other added tokens, 6 `<0xXX>` byte tokens of a "llama" vocabulary), one score per token for "llama",
-`add_bos_token`/`bos_token_id` as the post-processor adds them, and the file itself as `tokenizer.huggingface.json`.
+`add_bos_token`/`bos_token_id` as the post-processor adds them, the file itself as `tokenizer.huggingface.json`,
+and tokenizer_config.json's `chat_template` (when a string) as `tokenizer.chat_template`.
 
 Run: /work/venvs/gguf/bin/python Experiments/models/tools/check_gguf_readback.py MODEL_DIR FILE.gguf
 (pip install gguf numpy safetensors). Exit status 1 on any mismatch.
@@ -91,6 +92,12 @@ def check_tokenizer(folder, config, reader):
         problems.append(f"tokenizer.ggml.bos_token_id is {field('tokenizer.ggml.bos_token_id')}, not the id of {bos!r}")
     if field("tokenizer.huggingface.json") != text:
         problems.append("tokenizer.huggingface.json is not the folder's tokenizer.json")
+    try:
+        template = json.load(open(f"{folder}/tokenizer_config.json", encoding="utf-8")).get("chat_template")
+    except FileNotFoundError:
+        template = None
+    if isinstance(template, str) and field("tokenizer.chat_template") != template:
+        problems.append("tokenizer.chat_template is not tokenizer_config.json's chat_template")
     print(f"tokenizer: {expected_model!r}, {len(tokens)} tokens, add_bos_token {field('tokenizer.ggml.add_bos_token')}"
           + ("" if problems else ", as expected"))
     return problems
