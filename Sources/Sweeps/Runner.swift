@@ -182,7 +182,7 @@ public struct SweepRunner {
     {
         let task = run.task.task
         let example = task.example(split: run.task.split, index: index, seed: UInt64(bitPattern: Int64(run.task.seed)))
-        let prompt = try tokenizer.encode(example.prompt)
+        let prompt = try tokenizer.encodeWithSpecialTokens(example.prompt)
         // One independent random stream per (example, repeat), so results do not depend on the order of work.
         var rng = SeededGenerator(seed: UInt64(bitPattern: Int64(run.seed)),
                                   stream: UInt64(index) << 20 | UInt64(repeatIndex))

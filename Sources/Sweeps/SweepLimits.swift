@@ -15,7 +15,7 @@ extension SweepRunner {
             let taskKey = taskIndex.map { "tasks[\($0)].name" } ?? "tasks"
             let prompt: [TokenID]
             do {
-                prompt = try tokenizer.encode(task.example(split: run.task.split, index: 0, seed: UInt64(bitPattern: Int64(run.task.seed))).prompt)
+                prompt = try tokenizer.encodeWithSpecialTokens(task.example(split: run.task.split, index: 0, seed: UInt64(bitPattern: Int64(run.task.seed))).prompt)
             } catch {
                 throw SpecError(file: spec.file.path, line: taskLine, key: taskKey,
                                 message: "model \(run.model.label) cannot encode the prompts of task \(task.name): \(error)")

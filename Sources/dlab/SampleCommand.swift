@@ -178,7 +178,9 @@ struct SampleCommand: ParsableCommand {
                           template: ChatTemplate? = nil)
         throws -> (answer: String, generation: Generation, seconds: Double)
     {
-        let promptTokens = try tokenizer.encode(try template?.render([ChatMessage(role: "user", content: text)]) ?? text)
+        // As Hugging Face encodes it: tokenizer(text) adds the tokenizer's <bos>; a chat template writes its own.
+        let rendered = try template?.render([ChatMessage(role: "user", content: text)])
+        let promptTokens = try tokenizer.encodePrompt(rendered ?? text, renderedByChatTemplate: rendered != nil)
         guard !promptTokens.isEmpty else { throw ValidationError("the prompt is empty (it encodes to no tokens)") }
         let totalNew = max(total ?? maxNewTokens ?? length, length)
         try ModelLimits(folder.denoiser).check(

@@ -75,6 +75,7 @@ import Testing
         ("{{ x.y( }}", "never closed", "line 1, column 1"),
         ("{% if true %}unclosed", "never closed", "line 1, column 1"),
         ("{{ cycler(1, 2) }}", "function 'cycler'", "line 1, column 4"),
+        ("{% set d = {'a': 1, 2: 'b'} %}", "dictionary literal key 2 (int)", "line 1, column 12"),
     ])
     func unsupportedConstructsAreNamedWithTheirPosition(source: String, construct: String, position: String) throws {
         let error = try #require(throws: ModelFileError.self) {

@@ -1,7 +1,12 @@
 """Checks that a GGUF file written by `dlab quantize` reads back with the `gguf` package (gguf.GGUFReader) with
 the tensors of the Hugging Face folder it came from: every expected llama.cpp tensor name present once and
 nothing else, shapes matching (stacked experts [E, rows, columns]), and the package's dequantization of each
-tensor close to the original weights (relative RMS error below what the tensor's type allows).
+tensor close to the original weights (relative RMS error below what the tensor's type allows); and the tokenizer
+metadata against the folder's tokenizer.json: `tokenizer.ggml.model` ("llama" for SentencePiece-style BPE with
+byte fallback, "gpt2" for other BPE, "none" for WordLevel), every token at its id, token types (3 special added
+tokens, 4 other added tokens, 6 `<0xXX>` byte tokens of a "llama" vocabulary), one score per token for "llama",
+`add_bos_token`/`bos_token_id` as the post-processor adds them, the file itself as `tokenizer.huggingface.json`,
+and tokenizer_config.json's `chat_template` (when a string) as `tokenizer.chat_template`.
 
 Run: /work/venvs/gguf/bin/python Experiments/models/tools/check_gguf_readback.py MODEL_DIR FILE.gguf
 (pip install gguf numpy safetensors). Exit status 1 on any mismatch.
@@ -38,6 +43,66 @@ def expected_tensors(folder):
     return config, out
 
 
+def sentencepiece_style(spec):
+    """BPE with byte fallback whose spaces become "▁" (Replace normalizer or Metaspace pre-tokenizer)."""
+    def steps(item, key):
+        if not item:
+            return []
+        if item.get("type") == "Sequence":
+            return [s for sub in item.get(key, []) for s in steps(sub, key)]
+        return [item]
+    model = spec["model"]
+    if model.get("type") != "BPE" or not model.get("byte_fallback"):
+        return False
+    replaces = any(n.get("type") == "Replace" and n.get("pattern", {}).get("String") == " " and n.get("content") == "▁"
+                   for n in steps(spec.get("normalizer"), "normalizers"))
+    return replaces or any(p.get("type") == "Metaspace" for p in steps(spec.get("pre_tokenizer"), "pretokenizers"))
+
+
+def check_tokenizer(folder, config, reader):
+    problems = []
+    text = open(f"{folder}/tokenizer.json", encoding="utf-8").read()
+    spec = json.loads(text)
+    field = lambda key: reader.fields[key].contents() if key in reader.fields else None
+    expected_model = ("llama" if sentencepiece_style(spec) else "gpt2") if spec["model"].get("type") == "BPE" else "none"
+    if field("tokenizer.ggml.model") != expected_model:
+        problems.append(f"tokenizer.ggml.model is {field('tokenizer.ggml.model')!r}, expected {expected_model!r}")
+    pieces = {i: p for p, i in spec["model"]["vocab"].items()}
+    added = {a["id"]: a for a in spec.get("added_tokens", [])}
+    pieces.update({i: a["content"] for i, a in added.items()})
+    tokens, types = field("tokenizer.ggml.tokens") or [], field("tokenizer.ggml.token_type") or []
+    if len(tokens) != config["vocab_size"] or len(types) != len(tokens):
+        problems.append(f"{len(tokens)} tokens and {len(types)} token types for a vocabulary of {config['vocab_size']}")
+    for i, (token, kind) in enumerate(zip(tokens, types)):
+        expected = pieces.get(i, f"[PAD{i}]")
+        if token != expected:
+            problems.append(f"token {i} is {token!r}, expected {expected!r}")
+        want = 5 if i not in pieces else (3 if added[i]["special"] else 4) if i in added else \
+            6 if expected_model == "llama" and len(expected) == 6 and expected.startswith("<0x") else None
+        if want is not None and kind != want:
+            problems.append(f"token {i} ({expected!r}) has type {kind}, expected {want}")
+    if expected_model == "llama" and len(field("tokenizer.ggml.scores") or []) != len(tokens):
+        problems.append("a llama vocabulary needs one tokenizer.ggml.scores entry per token")
+    processor = spec.get("post_processor") or {}
+    single = processor.get("single", []) if processor.get("type") == "TemplateProcessing" else []
+    bos = single[0]["SpecialToken"]["id"] if single and "SpecialToken" in single[0] else None
+    if field("tokenizer.ggml.add_bos_token") != (bos is not None):
+        problems.append(f"tokenizer.ggml.add_bos_token is {field('tokenizer.ggml.add_bos_token')}, the post-processor adds {bos!r}")
+    if bos is not None and field("tokenizer.ggml.bos_token_id") != processor["special_tokens"][bos]["ids"][0]:
+        problems.append(f"tokenizer.ggml.bos_token_id is {field('tokenizer.ggml.bos_token_id')}, not the id of {bos!r}")
+    if field("tokenizer.huggingface.json") != text:
+        problems.append("tokenizer.huggingface.json is not the folder's tokenizer.json")
+    try:
+        template = json.load(open(f"{folder}/tokenizer_config.json", encoding="utf-8")).get("chat_template")
+    except FileNotFoundError:
+        template = None
+    if isinstance(template, str) and field("tokenizer.chat_template") != template:
+        problems.append("tokenizer.chat_template is not tokenizer_config.json's chat_template")
+    print(f"tokenizer: {expected_model!r}, {len(tokens)} tokens, add_bos_token {field('tokenizer.ggml.add_bos_token')}"
+          + ("" if problems else ", as expected"))
+    return problems
+
+
 def main(folder, path):
     config, expected = expected_tensors(folder)
     reader = gguf.GGUFReader(path)
@@ -69,6 +134,7 @@ def main(folder, path):
     for name in expected:
         if name not in seen:
             problems.append(f"missing tensor {name}")
+    problems += check_tokenizer(folder, config, reader)
     print("\n".join(problems) if problems else f"{path}: {len(seen)} tensors read back, all as expected")
     return 1 if problems else 0
 

@@ -22,16 +22,19 @@ false (gemma's), both adding <bos> (id 2) as llama.cpp does for "llama" vocabula
 {name: {"cases": [{text, ids, decoded, ids_with_special}], "decode_cases": [{ids, decoded}]}}}; ids_with_special:
 `encode(text)` with the special tokens the post-processor adds (gemma and llama-legacy carry Gemma's
 TemplateProcessing "<bos> $A").
-A few tokens and texts byte-level-extra: the existing byte-level fixture (byte-level-bpe.json) on the same texts.
+byte-level: the existing byte-level fixture (byte-level-bpe.json) on the same texts; byte-level-llada-moe.json:
+that vocabulary behind LLaDA-MoE's pre-tokenizer (Split on the released tokenizer's regex, which llama.cpp quotes
+for its "llada-moe"/"bailingmoe" pre-tokenizer, then ByteLevel without its own regex).
 """
 import json
 import os
 
-from tokenizers import AddedToken, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 BASE = os.path.join(ROOT, "Tests", "DiffusionEngineTests", "Fixtures", "tokenizers")
 OUT = os.path.join(BASE, "spm")
+LLADA_MOE_PATTERN = r"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]++[\r\n]*|\s*[\r\n]|\s+(?!\S)|\s+"
 SPECIALS = ["<pad>", "<eos>", "<bos>", "<unk>", "<mask>", "<start_of_turn>", "<end_of_turn>"]
 CORPUS = [
     "The quick brown fox jumps over the lazy dog. It's 2026 and we're testing 12345 tokens!",
@@ -193,6 +196,11 @@ def main():
     assert set(alphabet.values()) == set(table)
     bl_vocab = byte_level.get_vocab()
     golden["byte-level"] = cases(byte_level, lambda bs: [bl_vocab[alphabet[b]] for b in bs])
+    llada = Tokenizer.from_str(byte_level.to_str())
+    llada.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Split(Regex(LLADA_MOE_PATTERN), "isolated"),
+                                                   pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
+    llada.save(os.path.join(OUT, "byte-level-llada-moe.json"))
+    golden["byte-level-llada-moe"] = cases(llada, lambda bs: [bl_vocab[alphabet[b]] for b in bs])
     with open(os.path.join(OUT, "golden.json"), "w") as f:
         json.dump({"configs": golden}, f, ensure_ascii=False, indent=0)
     print(f"wrote {len(golden)} configurations x {len(TEXTS)} texts to {OUT}")

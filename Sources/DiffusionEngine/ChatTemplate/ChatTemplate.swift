@@ -65,7 +65,7 @@ public struct ChatTemplate: Sendable {
     }
 
     /// `bos_token`/`eos_token` of tokenizer_config.json: a string or an added-token object with `content`.
-    private static func specialToken(_ config: JSONFields, _ name: String) throws -> String {
+    static func specialToken(_ config: JSONFields, _ name: String) throws -> String {
         switch config.present(name) {
         case nil: return ""
         case .string(let text)?: return text

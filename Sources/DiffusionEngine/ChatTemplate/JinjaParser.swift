@@ -307,7 +307,7 @@ struct JinjaParser {
                 pairs.append((key, try expression()))
                 if case .symbol(",")? = peek?.kind { tokenIndex += 1 } else { try expect("}"); break }
             }
-            return .dictionary(pairs)
+            return .dictionary(pairs, token.position)
         default:
             throw JinjaError("unexpected \(token.kind)", at: token.position)
         }

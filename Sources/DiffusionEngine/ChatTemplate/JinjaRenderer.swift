@@ -64,9 +64,13 @@ struct JinjaRenderer {
         case .literal(let value): return value
         case .variable(let name, _): return lookup(name)
         case .list(let items): return .list(try items.map(evaluate))
-        case .dictionary(let pairs):
+        case .dictionary(let pairs, let position):
             return .dictionary(JinjaDictionary(try pairs.map { key, value in
-                guard case .string(let name) = try evaluate(key) else { throw JinjaError("dictionary keys must be strings", at: nil) }
+                let evaluated = try evaluate(key)
+                guard case .string(let name) = evaluated else {
+                    // Python allows any hashable key; the released chat templates and JSON messages use strings only.
+                    throw JinjaError("dictionary literal key \(evaluated.representation) (\(evaluated.typeName)): only string keys are supported", at: position)
+                }
                 return (name, try evaluate(value))
             }))
         case .attribute(let base, let name, let position):

@@ -13,7 +13,8 @@ indirect enum JinjaExpression: Sendable {
     case literal(JinjaValue)
     case variable(String, JinjaPosition)
     case list([JinjaExpression])
-    case dictionary([(JinjaExpression, JinjaExpression)])
+    /// `{key: value, ...}`; keys must evaluate to strings (what JSON messages and the released templates use).
+    case dictionary([(JinjaExpression, JinjaExpression)], JinjaPosition)
     case attribute(JinjaExpression, String, JinjaPosition)
     case item(JinjaExpression, JinjaExpression, JinjaPosition)
     case slice(JinjaExpression, start: JinjaExpression?, stop: JinjaExpression?, step: JinjaExpression?, JinjaPosition)
