@@ -11,6 +11,22 @@ public enum BatchSize {
     }
 }
 
+/// The models of concurrent lanes: one forward pass at a time runs on a model (it reuses its activation buffers),
+/// so each lane after the first gets a copy of the model loaded again from its files (which the copies share:
+/// weights are memory-mapped, kept as stored).
+public enum ModelLanes {
+    public static func copies(of folder: ModelFolder, count: Int) throws -> [any Denoiser] {
+        try (0 ..< max(count, 0)).map { _ in
+            try ModelFolder(folder.url, requireTokenizer: false, warnings: WarningSink { _ in }).denoiser
+        }
+    }
+
+    /// Lanes when none are asked for: one per core available to each lane's `threads`.
+    public static func `default`(threads: Int) -> Int {
+        max(1, ProcessInfo.processInfo.activeProcessorCount / max(threads, 1))
+    }
+}
+
 /// Runs examples on `batch` threads, each running unchanged sampler code on its own `BatchSlot`, their forward
 /// calls served together by a `BatchingDenoiser`. Finished examples are handed to the calling thread, which records
 /// them (database row, progress, totals) as they come; the first failure stops the threads from starting new

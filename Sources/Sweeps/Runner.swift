@@ -151,13 +151,10 @@ public struct SweepRunner {
                             seconds: state.secondsElapsed, notApplicable: notApplicable)
     }
 
-    /// `count` models of `folder` for concurrent lanes: the folder's own, then copies loaded again from its files
-    /// (one forward pass at a time runs on each model, which reuses its activation buffers).
+    /// `count` models of `folder` for concurrent lanes, the copies loaded once per folder (see `ModelLanes`).
     func laneModels(of folder: ModelFolder, count: Int, loaded: inout [URL: [any Denoiser]]) throws -> [any Denoiser] {
         var copies = loaded[folder.url] ?? []
-        while copies.count < count - 1 {
-            copies.append(try ModelFolder(folder.url, requireTokenizer: false, warnings: WarningSink { _ in }).denoiser)
-        }
+        if copies.count < count - 1 { copies += try ModelLanes.copies(of: folder, count: count - 1 - copies.count) }
         loaded[folder.url] = copies
         return [folder.denoiser] + copies.prefix(count - 1)
     }

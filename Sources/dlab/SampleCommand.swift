@@ -40,6 +40,9 @@ struct SampleCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "With --count: examples run together, their forward calls served by one batched pass (default: from the canvas length, up to 32; 1: one at a time).")
     var batch: Int?
 
+    @Option(parsing: .unconditional, help: "With --count: lanes run at once, each a copy of the model on its own core with its own batched passes (default: the cores available over --threads; 1: one pass at a time).")
+    var lanes: Int?
+
     @Option(parsing: .unconditional, help: "Seed of the task's example stream.")
     var seed: UInt64 = 0
 
@@ -81,6 +84,7 @@ struct SampleCommand: ParsableCommand {
         if let genLength { try NumberBounds.check(genLength, "--gen-length", NumberBounds.tokens) }
         if let maxNewTokens { try NumberBounds.check(maxNewTokens, "--max-new-tokens", NumberBounds.tokens) }
         if let batch { try NumberBounds.check(batch, "--batch", NumberBounds.batch) }
+        if let lanes { try NumberBounds.check(lanes, "--lanes", NumberBounds.lanes) }
         try NumberBounds.check(visualDelay, "--visual-delay", NumberBounds.visualDelay)
     }
 
@@ -131,11 +135,14 @@ struct SampleCommand: ParsableCommand {
                 (correct, passes, seconds) = (correct + result.0, passes + result.1, seconds + result.2)
             }
             let examples = Array(index ..< index + count)
-            let batch = min(self.batch ?? BatchSize.default(canvas: length), count)
-            // A batched pass serves full passes only: with a block cache, examples run one at a time.
+            // A batched pass serves full passes only: with a block cache, examples run one at a time on each lane.
             let cached = parameters.contains { $0.hasPrefix("cache=") && $0 != "cache=none" }
-            if batch > 1, !visual, !cached, let model = folder.denoiser as? any BatchDenoiser {
-                try BatchedExamples.run(examples, batch: batch, model: model, work: { i, slot in try one(i, slot) }, record: add)
+            let batching = !visual && !cached && folder.denoiser is any BatchDenoiser
+            let laneCount = visual ? 1 : min(lanes ?? ModelLanes.default(threads: modelOptions.threads), count)
+            let batch = min(batching ? self.batch ?? BatchSize.default(canvas: length) : 1, (count + laneCount - 1) / laneCount)
+            if laneCount > 1 || batch > 1 {
+                let models = [folder.denoiser] + (try ModelLanes.copies(of: folder, count: laneCount - 1))
+                try BatchedExamples.run(examples, lanes: models, batch: batch, work: { i, denoiser in try one(i, denoiser) }, record: add)
             } else {
                 for i in examples { add(try one(i, nil)) }
             }

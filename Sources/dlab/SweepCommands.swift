@@ -85,7 +85,7 @@ struct SweepCommand: ParsableCommand {
         var runner = SweepRunner(spec: spec, database: database)
         runner.exampleTimeout = timeout
         runner.batchSize = batch
-        runner.lanes = lanes ?? max(1, ProcessInfo.processInfo.activeProcessorCount / threads)
+        runner.lanes = lanes ?? ModelLanes.default(threads: threads)
         let summary = try runner.run(shard: shard) { bar.show($0) }
         bar.finish()
         print(String(format: "%@: %ld runs%@, %ld examples written, %ld already there, %.1f s",
