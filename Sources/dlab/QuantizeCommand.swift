@@ -2,7 +2,7 @@ import ArgumentParser
 import DiffusionEngine
 import Foundation
 
-/// `dlab quantize`: a Hugging Face LLaDA-MoE folder as one GGUF file with llama.cpp's names, so no other toolchain
+/// `dlab quantize`: a Hugging Face LLaDA-MoE or DiffusionGemma folder as one GGUF file with llama.cpp's names, so no other toolchain
 /// is needed to make the files `--model` accepts.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,4 @@
-"""Checks that a GGUF file written by `dlab quantize` reads back with the `gguf` package (gguf.GGUFReader) with
+"""Checks that a GGUF file written by `dlab quantize` (LLaDA-MoE or DiffusionGemma) reads back with the `gguf` package (gguf.GGUFReader) with
 the tensors of the Hugging Face folder it came from: every expected llama.cpp tensor name present once and
 nothing else, shapes matching (stacked experts [E, rows, columns]), and the package's dequantization of each
 tensor close to the original weights (relative RMS error below what the tensor's type allows); and the tokenizer
@@ -12,6 +12,7 @@ Run: /work/venvs/gguf/bin/python Experiments/models/tools/check_gguf_readback.py
 (pip install gguf numpy safetensors). Exit status 1 on any mismatch.
 """
 import json
+import os
 import sys
 
 import numpy as np
@@ -23,9 +24,30 @@ BOUND = {"F32": 0, "F16": 1e-3, "Q8_0": 0.01, "Q6_K": 0.02, "Q5_1": 0.06, "Q5_0"
          "Q4_1": 0.1, "Q4_0": 0.12, "Q4_K": 0.1}
 
 
+def expected_gemma_tensors(config, weights):
+    """DiffusionGemma: the llama.cpp names of make_diffusiongemma_gguf_fixture.py, plus the generated rope_freqs."""
+    from make_diffusiongemma_gguf_fixture import gguf_name
+    out = {gguf_name(k): v for k, v in weights.items() if gguf_name(k) is not None}
+    t = config["text_config"]
+    kinds = t["layer_types"]
+    if "full_attention" in kinds:
+        full = kinds.index("full_attention")
+        # As the configuration builds it: explicit per_layer_config, else global_head_dim (default 512).
+        if "per_layer_config" in t:
+            head = t["per_layer_config"].get(str(full), {}).get("head_dim", t.get("head_dim", 256))
+        else:
+            head = t.get("global_head_dim", 512)
+        partial = t.get("rope_parameters", {}).get("full_attention", {}).get("partial_rotary_factor", 0.25)
+        rotated = int(partial * head / 2)
+        out["rope_freqs.weight"] = np.array([1.0] * rotated + [1e30] * (head // 2 - rotated), dtype=np.float32)
+    return out
+
+
 def expected_tensors(folder):
     config = json.load(open(f"{folder}/config.json"))
     weights = load_file(f"{folder}/model.safetensors")
+    if config["model_type"] == "diffusion_gemma":
+        return config, expected_gemma_tensors(config, weights)
     out = {"token_embd.weight": weights["model.embed_tokens.weight"], "output_norm.weight": weights["model.norm.weight"]}
     if not config.get("tie_word_embeddings", False):
         out["output.weight"] = weights["lm_head.weight"]
@@ -108,10 +130,15 @@ def main(folder, path):
     reader = gguf.GGUFReader(path)
     problems = []
     arch = reader.fields["general.architecture"].contents()
-    if arch != "llada-moe":
+    gemma = config["model_type"] == "diffusion_gemma"
+    if arch != ("diffusion-gemma" if gemma else "llada-moe"):
         problems.append(f"general.architecture is {arch!r}")
-    for key, value in [("llada-moe.block_count", config["num_hidden_layers"]), ("llada-moe.expert_count", config["num_experts"]),
-                       ("tokenizer.ggml.mask_token_id", config["mask_token_id"])]:
+    keys = [("diffusion-gemma.block_count", config["text_config"]["num_hidden_layers"]),
+            ("diffusion-gemma.expert_count", config["text_config"]["num_experts"]),
+            ("diffusion.canvas_length", config["canvas_length"])] if gemma else [
+            ("llada-moe.block_count", config["num_hidden_layers"]), ("llada-moe.expert_count", config["num_experts"]),
+            ("tokenizer.ggml.mask_token_id", config["mask_token_id"])]
+    for key, value in keys:
         if key not in reader.fields or reader.fields[key].contents() != value:
             problems.append(f"metadata {key} is not {value}")
     seen = set()
@@ -125,7 +152,10 @@ def main(folder, path):
             continue
         reference = expected[name].astype(np.float32)
         values = gguf.quants.dequantize(tensor.data, tensor.tensor_type).reshape(reference.shape)
-        error = float(np.sqrt(np.sum((values - reference) ** 2) / max(np.sum(reference ** 2), 1e-30)))
+        if name == "rope_freqs.weight":  # 1e30 entries would overflow the RMS: compare exactly
+            error = 0.0 if np.array_equal(values, reference) else 1.0
+        else:
+            error = float(np.sqrt(np.sum((values - reference) ** 2) / max(np.sum(reference ** 2), 1e-30)))
         bound = BOUND[tensor.tensor_type.name]
         status = "ok" if error <= bound else "TOO LARGE"
         print(f"{name:32s} {tensor.tensor_type.name:5s} {str(list(reference.shape)):18s} rel. RMS error {error:.2e} {status}")
@@ -140,4 +170,5 @@ def main(folder, path):
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -6,6 +6,7 @@ on demand and delete them afterwards; never commit them.
 
     python make_released_shapes.py --out /tmp/shapes --format bf16      # llada-moe-7b-a1b-bf16/ (HF folder)
     python make_released_shapes.py --out /tmp/shapes --format q4_k_m    # llada-moe-7b-a1b-q4_k_m.gguf
+    python make_released_shapes.py --out /tmp/shapes --format q4_k_m --model diffusiongemma-26b-a4b
     dlab bench --model /tmp/shapes/llada-moe-7b-a1b-bf16 --footprint --threads 1
 
 Shape of LLaDA-MoE-7B-A1B (inclusionAI/LLaDA-MoE-7B-A1B-Base config.json): 16 layers, hidden 2048, 16 heads of
@@ -16,6 +17,17 @@ super-block scales) instead of quantizing, which numpy would take hours for. The
 Q4_K_M (src/llama-quant.cpp `llama_tensor_get_type`): Q6_K for the output matrix, and for attn_v and
 ffn_down_exps on the layers `use_more_bits` picks; Q4_K elsewhere; norms and the router ffn_gate_inp in F32.
 A window of one random pool is reused at a random offset per tensor so that writing is disk-bound.
+
+Shape of DiffusionGemma 26B-A4B's text model (google/diffusiongemma-26B-A4B-it config.json, the Gemma 4 26B-A4B
+backbone; the same numbers the released unsloth/diffusiongemma-26B-A4B-it-GGUF carries): 30 layers, hidden 2816,
+16 heads; 25 sliding-window layers (window 1024) with 8 KV heads of 256, 5 full-attention layers (5, 11, 17, 23,
+29) with 2 K=V heads of 512 and proportional RoPE (a quarter of the pairs rotated); a dense GELU MLP of 2112 beside
+128 experts top-8 of 704 (fused gate/up) on every layer; vocabulary 262144, tied LM head, softcap 30, canvas 256.
+Written as the `diffusion-gemma` GGUF llama.cpp's DiffusionGemma pull requests read (DiffusionGemmaGGUF.swift
+lists the sources), ~17 GB, with the tensor types of the released Q4_K_M where rows allow: Q6_K for the embedding
+(the LM head) and attn_v on `use_more_bits` layers, Q4_K for the other matrices with rows of a multiple of 256, Q8_0
+for the rows of 704 and 2112 (ffn_down_exps, ffn_down, self_cond_down), F32 for norms, scales, the router and
+rope_freqs.
 Needs numpy, and the `gguf` package for the GGUF file.
 """
 import argparse
@@ -28,6 +40,9 @@ import numpy as np
 SHAPE = dict(layers=16, hidden=2048, heads=16, head_dim=128, experts=64, top_k=8, expert_ffn=1024, vocabulary=157184,
              context=8192, rope_theta=50000.0, eps=1e-5, mask=156895, eos=156892)
 POOL = 1 << 26  # elements / blocks in the random pool
+GEMMA = dict(layers=30, hidden=2816, heads=16, sliding_head=256, sliding_kv=8, full_head=512, full_kv=2, window=1024,
+             dense_ffn=2112, experts=128, top_k=8, expert_ffn=704, vocabulary=262144, context=262144, canvas=256,
+             rope_full=1e6, rope_sliding=1e4, rotated_fraction=0.25, eps=1e-6, softcap=30.0, eos=1, bos=2, pad=0)
 
 
 def tensors(s):
@@ -109,7 +124,12 @@ def use_more_bits(layer, layers):
 
 
 def quant_pool(kind, rng):
-    """Random blocks of Q4_K (144 bytes) or Q6_K (210 bytes) with fixed, finite F16 super-block scales."""
+    """Random blocks of Q4_K (144 bytes), Q6_K (210 bytes) or Q8_0 (34 bytes, 32 elements) with fixed, finite F16
+    scales."""
+    if kind == "q8_0":
+        blocks = rng.integers(0, 256, (POOL // 32, 34), dtype=np.uint8)
+        blocks[:, 0:2] = np.frombuffer(np.float16(3e-4).tobytes(), dtype=np.uint8)  # d: int8 × d, std about 0.02
+        return blocks
     if kind == "q4_k":
         blocks = rng.integers(0, 256, (POOL // 256, 144), dtype=np.uint8)
         # x = d·scale·q − dmin·min with scale, min uniform in 0..63 and q in 0..15: dmin = 7.5·d makes the mean 0
@@ -173,17 +193,110 @@ def write_q4_k_m(path, s, rng):
     w.close()
 
 
+def gemma_plan(s):
+    """(GGUF name, shape [outer ..., row], kind) of the DiffusionGemma file; kind f32, q4_k, q6_k or q8_0."""
+    d, e, f, fe = s["hidden"], s["experts"], s["dense_ffn"], s["expert_ffn"]
+    plan = [("token_embd.weight", (s["vocabulary"], d), "q6_k"), ("rope_freqs.weight", (s["full_head"] // 2,), "f32"),
+            ("output_norm.weight", (d,), "f32"), ("self_cond_pre_norm.weight", (d,), "f32"),
+            ("self_cond_gate.weight", (f, d), "q4_k"), ("self_cond_up.weight", (f, d), "q4_k"),
+            ("self_cond_down.weight", (d, f), "q8_0")]
+    for n in range(s["layers"]):
+        b = f"blk.{n}."
+        full = n % 6 == 5
+        hd, kv = (s["full_head"], s["full_kv"]) if full else (s["sliding_head"], s["sliding_kv"])
+        plan += [(b + "attn_norm.weight", (d,), "f32"), (b + "attn_q.weight", (s["heads"] * hd, d), "q4_k"),
+                 (b + "attn_k.weight", (kv * hd, d), "q4_k")]
+        if not full:
+            plan.append((b + "attn_v.weight", (kv * hd, d), "q6_k" if use_more_bits(n, s["layers"]) else "q4_k"))
+        plan += [(b + "attn_output.weight", (d, s["heads"] * hd), "q4_k"), (b + "attn_q_norm.weight", (hd,), "f32"),
+                 (b + "attn_k_norm.weight", (hd,), "f32"), (b + "post_attention_norm.weight", (d,), "f32"),
+                 (b + "ffn_norm.weight", (d,), "f32"), (b + "ffn_gate.weight", (f, d), "q4_k"),
+                 (b + "ffn_up.weight", (f, d), "q4_k"), (b + "ffn_down.weight", (d, f), "q8_0"),
+                 (b + "post_ffw_norm_1.weight", (d,), "f32"), (b + "pre_ffw_norm_2.weight", (d,), "f32"),
+                 (b + "ffn_gate_inp.weight", (e, d), "f32"), (b + "ffn_gate_inp.scale", (d,), "f32"),
+                 (b + "ffn_down_exps.scale", (e,), "f32"), (b + "ffn_gate_up_exps.weight", (e, 2 * fe, d), "q4_k"),
+                 (b + "ffn_down_exps.weight", (e, d, fe), "q8_0"), (b + "post_ffw_norm_2.weight", (d,), "f32"),
+                 (b + "post_ffw_norm.weight", (d,), "f32"), (b + "layer_output_scale.weight", (1,), "f32"),
+                 (b + "enc_layer_output_scale.weight", (1,), "f32")]
+    return plan
+
+
+def write_gemma_q4_k_m(path, s, rng):
+    import gguf
+
+    a = "diffusion-gemma."
+    w = gguf.GGUFWriter(path, "diffusion-gemma")
+    layers = s["layers"]
+    for key, value in [("vocab_size", s["vocabulary"]), ("context_length", s["context"]), ("embedding_length", s["hidden"]),
+                       ("block_count", layers), ("feed_forward_length", s["dense_ffn"]),
+                       ("attention.head_count", s["heads"]), ("attention.key_length", s["full_head"]),
+                       ("attention.value_length", s["full_head"]), ("attention.key_length_swa", s["sliding_head"]),
+                       ("attention.value_length_swa", s["sliding_head"]), ("attention.sliding_window", s["window"]),
+                       ("rope.dimension_count", s["full_head"]), ("rope.dimension_count_swa", s["sliding_head"]),
+                       ("expert_count", s["experts"]), ("expert_used_count", s["top_k"]),
+                       ("expert_feed_forward_length", s["expert_ffn"]), ("shared_kv_layers", 0),
+                       ("embedding_length_per_layer_input", 0)]:
+        w.add_uint32(a + key, value)
+    w.add_array(a + "attention.head_count_kv", [s["full_kv"] if n % 6 == 5 else s["sliding_kv"] for n in range(layers)])
+    w.add_array(a + "attention.sliding_window_pattern", [n % 6 != 5 for n in range(layers)])
+    w.add_float32(a + "attention.layer_norm_rms_epsilon", s["eps"])
+    w.add_float32(a + "rope.freq_base", s["rope_full"])
+    w.add_float32(a + "rope.freq_base_swa", s["rope_sliding"])
+    w.add_float32(a + "final_logit_softcapping", s["softcap"])
+    w.add_bool(a + "attention.causal", False)
+    w.add_uint32("diffusion.canvas_length", s["canvas"])
+    w.add_uint32("general.file_type", 15)  # LLAMA_FTYPE_MOSTLY_Q4_K_M
+    for key in ("eos", "bos"):
+        w.add_uint32(f"tokenizer.ggml.{key}_token_id", s[key])
+    w.add_uint32("tokenizer.ggml.padding_token_id", s["pad"])
+    plan = gemma_plan(s)
+    sizes = {"q4_k": (256, 144), "q6_k": (256, 210), "q8_0": (32, 34)}
+    types = {"q4_k": gguf.GGMLQuantizationType.Q4_K, "q6_k": gguf.GGMLQuantizationType.Q6_K,
+             "q8_0": gguf.GGMLQuantizationType.Q8_0}
+    for name, shape, kind in plan:
+        if kind == "f32":
+            w.add_tensor_info(name, shape, np.dtype(np.float32), 4 * int(np.prod(shape)))
+        else:
+            per, size = sizes[kind]
+            byte_shape = (*shape[:-1], shape[-1] // per * size)
+            w.add_tensor_info(name, byte_shape, np.dtype(np.uint8), int(np.prod(byte_shape)), raw_dtype=types[kind])
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_ti_data_to_file()
+    pools = {kind: quant_pool(kind, rng) for kind in sizes}
+    rotated = int(s["rotated_fraction"] * s["full_head"] / 2)
+    for name, shape, kind in plan:
+        if name == "rope_freqs.weight":
+            data = np.array([1.0] * rotated + [1e30] * (shape[0] - rotated), dtype=np.float32)
+        elif kind == "f32":
+            # Each layer's router its own random [E, d]; norms, scales and layer scalars 1.
+            data = (rng.standard_normal(shape) * 0.02).astype(np.float32) if name.endswith("gate_inp.weight") else np.ones(shape, np.float32)
+        else:
+            data = window(pools[kind], int(np.prod(shape)) // sizes[kind][0], rng)
+        w.write_tensor_data(data)
+    w.close()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, help="folder to write into (a temporary one)")
     parser.add_argument("--format", choices=["bf16", "q4_k_m"], required=True)
-    parser.add_argument("--layers", type=int, default=SHAPE["layers"], help="fewer layers for a quick check")
+    parser.add_argument("--model", choices=["llada-moe-7b-a1b", "diffusiongemma-26b-a4b"], default="llada-moe-7b-a1b",
+                        help="which released shape (DiffusionGemma: q4_k_m only)")
+    parser.add_argument("--layers", type=int, default=None, help="fewer layers for a quick check")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    shape = dict(SHAPE, layers=args.layers)
     rng = np.random.default_rng(args.seed)
-    suffix = "" if args.layers == SHAPE["layers"] else f"-{args.layers}layers"
-    if args.format == "bf16":
+    base = GEMMA if args.model == "diffusiongemma-26b-a4b" else SHAPE
+    shape = dict(base, layers=args.layers or base["layers"])
+    suffix = "" if shape["layers"] == base["layers"] else f"-{shape['layers']}layers"
+    if args.model == "diffusiongemma-26b-a4b":
+        if args.format != "q4_k_m":
+            parser.error("--model diffusiongemma-26b-a4b is written as --format q4_k_m only")
+        os.makedirs(args.out, exist_ok=True)
+        target = os.path.join(args.out, f"diffusiongemma-26b-a4b{suffix}-q4_k_m.gguf")
+        write_gemma_q4_k_m(target, shape, rng)
+    elif args.format == "bf16":
         target = os.path.join(args.out, f"llada-moe-7b-a1b{suffix}-bf16")
         write_bf16(target, shape, rng)
     else:

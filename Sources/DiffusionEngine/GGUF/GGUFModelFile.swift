@@ -1,18 +1,28 @@
 import DiffusionCore
 import Foundation
 
-/// The one place that maps a GGUF file's `general.architecture` to the model that runs it.
-/// DiffusionGemma is absent: llama.cpp's two open pull requests adding it (#24423, #24427) do not yet fix its
-/// GGUF tensor and `diffusion.*` key names, so it loads from Hugging Face folders only.
+/// The one place that maps a GGUF file's `general.architecture` to the model that runs it: `llada-moe`
+/// (LLaDAMoEGGUF.swift) and `diffusion-gemma`, named as llama.cpp's open DiffusionGemma pull requests (#24423,
+/// #24427) and the released unsloth/diffusiongemma-26B-A4B-it-GGUF files name it (DiffusionGemmaGGUF.swift, with
+/// its sources). A builder also returns the file's sampler defaults in generation_config.json form, if it has any.
 public enum GGUFModelRegistry {
-    public typealias Builder = (_ file: GGUFFile) throws -> (modelType: String, denoiser: any Denoiser)
+    public typealias Builder = (_ file: GGUFFile) throws -> (modelType: String, denoiser: any Denoiser, generationConfig: JSONFields?)
 
     public static let builders: [String: Builder] = [
         LLaDAMoEGGUF.architecture: { file in
             let config = try LLaDAMoEGGUF.configuration(file)
             try checkStackedExperts(file, layers: config.layerCount, experts: config.expertCount)
             let weights = GGUFWeights(file: file, names: LLaDAMoEGGUF.ggufName)
-            return ("llada_moe", try LLaDAMoEModel(config: config, weights: weights))
+            return ("llada_moe", try LLaDAMoEModel(config: config, weights: weights), nil)
+        },
+        DiffusionGemmaGGUF.architecture: { file in
+            let config = try DiffusionGemmaGGUF.configuration(file)
+            let generation = try DiffusionGemmaGGUF.generationConfig(file)
+            if file.tensors["blk.0.ffn_gate_up_exps.weight"] == nil, file.tensors["blk.0.ffn_gate_exps.weight"] != nil {
+                throw ModelFileError(file: file.path, "tensor 'blk.0.ffn_gate_exps.weight': split expert gate/up tensors are not supported; DiffusionGemma files carry them fused as 'ffn_gate_up_exps'")
+            }
+            let weights = GGUFWeights(file: file, names: DiffusionGemmaGGUF.ggufName)
+            return ("diffusion_gemma", try DiffusionGemmaModel(config: config, weights: weights), generation)
         },
     ]
 
@@ -48,7 +58,7 @@ extension ModelFolder {
         guard let builder = GGUFModelRegistry.builders[architecture] else {
             throw ModelFileError(file: url.path, "metadata key 'general.architecture' is '\(architecture)', not supported in GGUF form; supported: \(GGUFModelRegistry.knownArchitectures.joined(separator: ", "))")
         }
-        let (modelType, denoiser) = try builder(file)
+        let (modelType, denoiser, generationConfig) = try builder(file)
         // A caller that runs on token ids only loads files whose tokenizer cannot be rebuilt.
         let tokenizer = requireTokenizer ? try GGUFModelRegistry.tokenizer(file) : try? GGUFModelRegistry.tokenizer(file)
         if let tokenizer {
@@ -56,6 +66,6 @@ extension ModelFolder {
         } else if requireTokenizer {
             throw ModelFileError(file: url.path, "has no tokenizer: neither 'tokenizer.huggingface.json' nor a 'tokenizer.ggml.model' vocabulary; it runs on token ids only")
         }
-        self.init(url: url, modelType: modelType, denoiser: denoiser, tokenizer: tokenizer, generationConfig: nil)
+        self.init(url: url, modelType: modelType, denoiser: denoiser, tokenizer: tokenizer, generationConfig: generationConfig)
     }
 }

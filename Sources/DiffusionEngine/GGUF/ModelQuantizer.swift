@@ -1,7 +1,7 @@
 import Foundation
 
-/// Writes a GGUF file from a Hugging Face LLaDA-MoE folder, as llama.cpp's converter and llama-quantize would
-/// name it: `llada-moe` metadata, llama.cpp tensor names with stacked experts, the tokenizer as
+/// Writes a GGUF file from a Hugging Face LLaDA-MoE or DiffusionGemma folder, as llama.cpp's converter and
+/// llama-quantize would name it: `llada-moe` or `diffusion-gemma` metadata, llama.cpp tensor names with stacked experts, the tokenizer as
 /// `tokenizer.ggml.*` plus the complete `tokenizer.huggingface.json`, and every weight matrix in one type.
 /// As llama-quantize does (src/llama-quant.cpp), norms (1-D) and the router `ffn_gate_inp` stay F32, and a matrix
 /// whose rows are not a whole number of the type's blocks falls back (Q4_K→Q5_0, Q5_K→Q5_1, Q6_K→Q8_0, then F16).
@@ -49,51 +49,52 @@ public enum ModelQuantizer {
         public let bytes: Int
     }
 
-    /// Quantizes the model in `folder` to `type` and writes `output`.
+    /// One tensor of the output: the Hugging Face tensors it is made of (several for stacked experts), its GGUF
+    /// name and shape, or its values when the converter generates it (DiffusionGemma's `rope_freqs`).
+    struct PlanEntry {
+        let hf: [String]
+        let gguf: String
+        let shape: [Int]
+        let values: [Float]?
+    }
+
+    /// Quantizes the model in `folder` (model_type `llada_moe` or `diffusion_gemma`) to `type` and writes `output`.
     @discardableResult
     public static func quantize(folder: URL, type: GGMLType, output: URL) throws -> Written {
         let configURL = folder.appendingPathComponent("config.json")
         let fields = try JSONFields(try JSONValue.read(configURL), file: configURL.path)
         let modelType = try fields.string("model_type")
-        guard modelType == "llada_moe" else {
-            throw ModelFileError(file: configURL.path, "field 'model_type' is '\(modelType)'; only llada_moe can be written as GGUF (llama.cpp's naming of diffusion_gemma is not settled)")
-        }
-        let config = try LLaDAMoEConfiguration(fields: fields)
         var writer = GGUFWriter()
-        writer.set("general.architecture", .string(LLaDAMoEGGUF.architecture))
+        let plan: [PlanEntry]
+        let metadata: [(String, GGUFValue)]
+        let vocabularySize: Int
+        switch modelType {
+        case "llada_moe":
+            let config = try LLaDAMoEConfiguration(fields: fields)
+            writer.set("general.architecture", .string(LLaDAMoEGGUF.architecture))
+            do { metadata = try LLaDAMoEGGUF.metadata(config) } catch let error as ModelFileError {
+                throw ModelFileError(file: configURL.path, error.message)
+            }
+            plan = lladaMoEPlan(config)
+            vocabularySize = config.vocabularySize
+        case "diffusion_gemma":
+            let config = try DiffusionGemmaConfiguration(fields: fields, warnings: WarningSink { _ in })
+            let generationURL = folder.appendingPathComponent("generation_config.json")
+            let generation = FileManager.default.fileExists(atPath: generationURL.path)
+                ? try JSONFields(try JSONValue.read(generationURL), file: generationURL.path) : nil
+            writer.set("general.architecture", .string(DiffusionGemmaGGUF.architecture))
+            metadata = try DiffusionGemmaGGUF.metadata(config, config: fields, generation: generation)
+            plan = DiffusionGemmaGGUF.plan(config)
+            vocabularySize = config.vocabularySize
+        default:
+            throw ModelFileError(file: configURL.path, "field 'model_type' is '\(modelType)'; only llada_moe and diffusion_gemma can be written as GGUF")
+        }
         writer.set("general.name", .string(folder.lastPathComponent))
         writer.set("general.quantization_version", .uint32(2))
         writer.set("general.file_type", .uint32(fileType(type)))
-        do {
-            for (key, value) in try LLaDAMoEGGUF.metadata(config) { writer.set(key, value) }
-        } catch let error as ModelFileError {
-            throw ModelFileError(file: configURL.path, error.message)
-        }
-        try GGUFTokenizerMetadata.add(folder.appendingPathComponent("tokenizer.json"), vocabularySize: config.vocabularySize, to: &writer)
-
+        for (key, value) in metadata { writer.set(key, value) }
+        try GGUFTokenizerMetadata.add(folder.appendingPathComponent("tokenizer.json"), vocabularySize: vocabularySize, to: &writer)
         let store = try WeightStore(folder: folder)
-        let d = config.hiddenSize, q = config.headCount * config.headDim, kv = config.keyValueHeadCount * config.headDim
-        var plan: [(hf: [String], gguf: String, shape: [Int])] = [(["model.embed_tokens.weight"], "token_embd.weight", [config.vocabularySize, d])]
-        for n in 0 ..< config.layerCount {
-            let p = "model.layers.\(n)."
-            var layer: [(String, [Int])] = [
-                ("input_layernorm.weight", [d]), ("self_attn.q_proj.weight", [q, d]), ("self_attn.k_proj.weight", [kv, d]),
-                ("self_attn.v_proj.weight", [kv, d]), ("self_attn.o_proj.weight", [d, q]), ("post_attention_layernorm.weight", [d]),
-                ("mlp.gate.weight", [config.expertCount, d]),
-            ]
-            if config.qkNorm { layer += [("self_attn.q_norm.weight", [config.headDim]), ("self_attn.k_norm.weight", [config.headDim])] }
-            for (name, shape) in layer {
-                guard let mapped = LLaDAMoEGGUF.ggufName(p + name) else { continue }
-                plan.append(([p + name], mapped.name, shape))
-            }
-            for (kind, shape) in [("gate_proj", [config.expertHidden, d]), ("up_proj", [config.expertHidden, d]), ("down_proj", [d, config.expertHidden])] {
-                let names = (0 ..< config.expertCount).map { p + "mlp.experts.\($0).\(kind).weight" }
-                guard let mapped = LLaDAMoEGGUF.ggufName(names[0]) else { continue }
-                plan.append((names, mapped.name, [config.expertCount] + shape))
-            }
-        }
-        plan.append((["model.norm.weight"], "output_norm.weight", [d]))
-        if !config.tieWordEmbeddings { plan.append((["lm_head.weight"], "output.weight", [config.vocabularySize, d])) }
 
         // Declare every tensor first, so the header can be written before any tensor is converted; then stream
         // the tensors one by one (only one tensor's F32 and encoded bytes are in memory at a time).
@@ -122,7 +123,7 @@ public enum ModelQuantizer {
         var total = header.count
         for (entry, (_, tensorType, _)) in zip(plan, written) {
             // Stacked experts are the experts' matrices one after the other: [E, rows, columns].
-            var values: [Float] = []
+            var values: [Float] = entry.values ?? []
             let partShape = entry.hf.count == 1 ? entry.shape : Array(entry.shape.dropFirst())
             for name in entry.hf {
                 let tensorValues = try store.tensor(name, shape: partShape).values
@@ -149,5 +150,32 @@ public enum ModelQuantizer {
         }
         finished = true
         return Written(tensors: written, bytes: total)
+    }
+
+    /// LLaDA-MoE's tensors in llama.cpp's names, the experts stacked [E, rows, columns].
+    static func lladaMoEPlan(_ config: LLaDAMoEConfiguration) -> [PlanEntry] {
+        let d = config.hiddenSize, q = config.headCount * config.headDim, kv = config.keyValueHeadCount * config.headDim
+        var plan = [PlanEntry(hf: ["model.embed_tokens.weight"], gguf: "token_embd.weight", shape: [config.vocabularySize, d], values: nil)]
+        for n in 0 ..< config.layerCount {
+            let p = "model.layers.\(n)."
+            var layer: [(String, [Int])] = [
+                ("input_layernorm.weight", [d]), ("self_attn.q_proj.weight", [q, d]), ("self_attn.k_proj.weight", [kv, d]),
+                ("self_attn.v_proj.weight", [kv, d]), ("self_attn.o_proj.weight", [d, q]), ("post_attention_layernorm.weight", [d]),
+                ("mlp.gate.weight", [config.expertCount, d]),
+            ]
+            if config.qkNorm { layer += [("self_attn.q_norm.weight", [config.headDim]), ("self_attn.k_norm.weight", [config.headDim])] }
+            for (name, shape) in layer {
+                guard let mapped = LLaDAMoEGGUF.ggufName(p + name) else { continue }
+                plan.append(PlanEntry(hf: [p + name], gguf: mapped.name, shape: shape, values: nil))
+            }
+            for (kind, shape) in [("gate_proj", [config.expertHidden, d]), ("up_proj", [config.expertHidden, d]), ("down_proj", [d, config.expertHidden])] {
+                let names = (0 ..< config.expertCount).map { p + "mlp.experts.\($0).\(kind).weight" }
+                guard let mapped = LLaDAMoEGGUF.ggufName(names[0]) else { continue }
+                plan.append(PlanEntry(hf: names, gguf: mapped.name, shape: [config.expertCount] + shape, values: nil))
+            }
+        }
+        plan.append(PlanEntry(hf: ["model.norm.weight"], gguf: "output_norm.weight", shape: [d], values: nil))
+        if !config.tieWordEmbeddings { plan.append(PlanEntry(hf: ["lm_head.weight"], gguf: "output.weight", shape: [config.vocabularySize, d], values: nil)) }
+        return plan
     }
 }
