@@ -3,8 +3,10 @@ the tensors of the Hugging Face folder it came from: every expected llama.cpp te
 nothing else, shapes matching (stacked experts [E, rows, columns]), and the package's dequantization of each
 tensor close to the original weights (relative RMS error below what the tensor's type allows); and the tokenizer
 metadata against the folder's tokenizer.json: `tokenizer.ggml.model` ("llama" for SentencePiece-style BPE with
-byte fallback, "gpt2" for other BPE, "none" for WordLevel), every token at its id, token types (3 special added
-tokens, 4 other added tokens, 6 `<0xXX>` byte tokens of a "llama" vocabulary), one score per token for "llama",
+byte fallback, "gemma4" for it when config.json is Gemma 4's or DiffusionGemma's as llama.cpp's converter decides,
+"gpt2" for other BPE, "none" for WordLevel), every token at its id, token types (3 special added tokens, 4 other
+added tokens, 6 `<0xXX>` byte tokens of a "llama"/"gemma4" vocabulary), one score per token for "llama" and
+"gemma4", the merges of "gemma4" as "left right" strings with `add_space_prefix` false,
 `add_bos_token`/`bos_token_id` as the post-processor adds them, the file itself as `tokenizer.huggingface.json`,
 and tokenizer_config.json's `chat_template` (when a string) as `tokenizer.chat_template`.
 
@@ -81,12 +83,25 @@ def sentencepiece_style(spec):
     return replaces or any(p.get("type") == "Metaspace" for p in steps(spec.get("pre_tokenizer"), "pretokenizers"))
 
 
+# What llama.cpp's converter writes as a "gemma4" vocabulary (conversion/gemma.py Gemma4Model and subclasses,
+# conversion/diffusion_gemma.py DiffusionGemmaModel), as GGUFGemma4Vocabulary.swift lists them.
+GEMMA4_ARCHITECTURES = {"Gemma4ForConditionalGeneration", "Gemma4ForCausalLM", "Gemma4UnifiedForConditionalGeneration",
+                        "Gemma4AssistantForCausalLM", "Gemma4UnifiedAssistantForCausalLM", "Gemma4DSparkModel",
+                        "DiffusionGemma4ModelForBlockDiffusion", "DiffusionGemmaForBlockDiffusion"}
+GEMMA4_MODEL_TYPES = {"gemma4", "gemma4_text", "diffusion_gemma", "diffusion_gemma_text"}
+
+
+def is_gemma4(config):
+    return bool(GEMMA4_ARCHITECTURES & set(config.get("architectures") or [])) or config.get("model_type") in GEMMA4_MODEL_TYPES
+
+
 def check_tokenizer(folder, config, reader):
     problems = []
     text = open(f"{folder}/tokenizer.json", encoding="utf-8").read()
     spec = json.loads(text)
     field = lambda key: reader.fields[key].contents() if key in reader.fields else None
-    expected_model = ("llama" if sentencepiece_style(spec) else "gpt2") if spec["model"].get("type") == "BPE" else "none"
+    spm_model = "gemma4" if is_gemma4(config) else "llama"
+    expected_model = (spm_model if sentencepiece_style(spec) else "gpt2") if spec["model"].get("type") == "BPE" else "none"
     if field("tokenizer.ggml.model") != expected_model:
         problems.append(f"tokenizer.ggml.model is {field('tokenizer.ggml.model')!r}, expected {expected_model!r}")
     pieces = {i: p for p, i in spec["model"]["vocab"].items()}
@@ -100,11 +115,17 @@ def check_tokenizer(folder, config, reader):
         if token != expected:
             problems.append(f"token {i} is {token!r}, expected {expected!r}")
         want = 5 if i not in pieces else (3 if added[i]["special"] else 4) if i in added else \
-            6 if expected_model == "llama" and len(expected) == 6 and expected.startswith("<0x") else None
+            6 if expected_model in ("llama", "gemma4") and len(expected) == 6 and expected.startswith("<0x") else None
         if want is not None and kind != want:
             problems.append(f"token {i} ({expected!r}) has type {kind}, expected {want}")
-    if expected_model == "llama" and len(field("tokenizer.ggml.scores") or []) != len(tokens):
-        problems.append("a llama vocabulary needs one tokenizer.ggml.scores entry per token")
+    if expected_model in ("llama", "gemma4") and len(field("tokenizer.ggml.scores") or []) != len(tokens):
+        problems.append(f"a {expected_model} vocabulary needs one tokenizer.ggml.scores entry per token")
+    if expected_model == "gemma4":
+        merges = [m if isinstance(m, str) else " ".join(m) for m in spec["model"].get("merges", [])]
+        if field("tokenizer.ggml.merges") != merges:
+            problems.append("tokenizer.ggml.merges is not tokenizer.json's model.merges as 'left right' strings")
+        if field("tokenizer.ggml.add_space_prefix") is not False:
+            problems.append("a gemma4 vocabulary needs tokenizer.ggml.add_space_prefix false")
     processor = spec.get("post_processor") or {}
     single = processor.get("single", []) if processor.get("type") == "TemplateProcessing" else []
     bos = single[0]["SpecialToken"]["id"] if single and "SpecialToken" in single[0] else None

@@ -3,11 +3,14 @@ import Foundation
 /// A Hugging Face `tokenizer.json` as GGUF tokenizer metadata, following llama.cpp's converter
 /// (convert_hf_to_gguf.py `get_vocab_base` and `_set_vocab_llama_hf`, gguf-py `LlamaHfVocab` and `SpecialVocab`):
 /// - `tokenizer.ggml.model`: "llama" for SentencePiece-style BPE (byte fallback `<0xXX>` tokens, spaces written as
-///   `▁` by a Replace normalizer or a Metaspace pre-tokenizer, as the Gemma family ships it), "gpt2" for other BPE,
-///   "none" for the WordLevel vocabularies llama.cpp has no tokenizer for;
+///   `▁` by a Replace normalizer or a Metaspace pre-tokenizer, as the Gemma family ships it), except "gemma4" for
+///   it in a Gemma 4 or DiffusionGemma folder (its config.json's `architectures`/`model_type`, as llama.cpp's
+///   converter chooses; GGUFGemma4Vocabulary.swift), "gpt2" for other BPE, "none" for the WordLevel vocabularies
+///   llama.cpp has no tokenizer for;
 /// - `tokens` by id (`[PADn]` for unused ids) and `token_type` (1 normal, 2 unknown, 3 control, 4 user-defined,
 ///   5 unused, 6 byte);
 /// - "llama": `scores`, `add_space_prefix` (a Prepend("▁") normalizer or a prepending Metaspace);
+///   "gemma4": `scores` as "llama", `merges`, `add_space_prefix` false, `unknown_token_id`;
 ///   "gpt2": `merges`, and `pre` when it is GPT-2's;
 /// - `bos_token_id`, `add_bos_token`, `add_eos_token` from the special tokens the tokenizer adds around a sequence
 ///   (its post-processor), always written, since llama.cpp's default for "llama" is to add BOS;
@@ -27,7 +30,8 @@ enum GGUFTokenizerMetadata {
         let root = try JSONFields(json, file: url.path)
         let model = try root.object("model")
         let isBPE = try model.optionalString("type") == "BPE"
-        let style: Style = !isBPE ? .none : try isSentencePieceStyle(root, model) ? .llama : .gpt2
+        let style: Style = !isBPE ? .none : try !isSentencePieceStyle(root, model) ? .gpt2
+            : try GGUFGemma4Vocabulary.isGemma4(configAt: url.deletingLastPathComponent().appendingPathComponent("config.json")) ? .gemma4 : .llama
         let merges = isBPE ? try mergePairs(model, file: url.path) : []
         var rank: [String: Int] = [:]
         for (index, pair) in merges.enumerated() where rank[pair.0 + pair.1] == nil { rank[pair.0 + pair.1] = index }
@@ -45,9 +49,9 @@ enum GGUFTokenizerMetadata {
             let type: Int32
             if let special = added[id] {
                 type = special ? 3 : 4
-            } else if style == .llama && isByteToken(piece) {
+            } else if style != .gpt2 && isByteToken(piece) {
                 type = 6
-            } else if style == .llama && piece == unknown {
+            } else if style != .gpt2 && piece == unknown {
                 type = 2
             } else {
                 type = 1
@@ -62,6 +66,13 @@ enum GGUFTokenizerMetadata {
         case .llama:
             writer.set("tokenizer.ggml.scores", .array(.float32, scores))
             writer.set("tokenizer.ggml.add_space_prefix", .bool(try addsSpacePrefix(root)))
+        case .gemma4:
+            writer.set("tokenizer.ggml.scores", .array(.float32, scores))
+            writer.set("tokenizer.ggml.merges", .array(.string, merges.map { .string($0.0 + " " + $0.1) }))
+            writer.set("tokenizer.ggml.add_space_prefix", .bool(false))
+            if let unknown, let id = tokenizer.id(of: unknown), id < vocabularySize {
+                writer.set("tokenizer.ggml.unknown_token_id", .uint32(UInt32(id)))
+            }
         case .gpt2:
             if let pre = preTokenizerName(root.present("pre_tokenizer")) { writer.set("tokenizer.ggml.pre", .string(pre)) }
             if !merges.isEmpty { writer.set("tokenizer.ggml.merges", .array(.string, merges.map { .string($0.0 + " " + $0.1) })) }
@@ -83,7 +94,7 @@ enum GGUFTokenizerMetadata {
         writer.set("tokenizer.huggingface.json", .string(text))
     }
 
-    enum Style: String { case llama, gpt2, none }
+    enum Style: String { case llama, gemma4, gpt2, none }
 
     /// llama.cpp names pre-tokenizers by a hash of their output on a test text; recognisable from tokenizer.json
     /// alone are GPT-2's own (ByteLevel with its regex, no prefix space) and a Split on one of the patterns

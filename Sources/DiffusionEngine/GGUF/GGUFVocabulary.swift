@@ -9,6 +9,7 @@ import Foundation
 ///   (its `regex_exprs` per pre-tokenizer type); other pre-tokenizers are refused with an error naming the key.
 /// - "llama": SentencePiece BPE over `scores` (`SPMModel`), spaces as `▁`, a space prepended to each text run
 ///   when `tokenizer.ggml.add_space_prefix` (default true), bytes as `<0xXX>` tokens.
+/// - "gemma4": BPE over `merges` with spaces as `▁` and `<0xXX>` byte fallback (`GGUFGemma4Vocabulary`).
 /// Control (3) and user-defined (4) tokens are matched whole before the model, as Hugging Face's added tokens are.
 /// Every array is checked against the token count; errors name the file and the key.
 enum GGUFVocabulary {
@@ -21,20 +22,26 @@ enum GGUFVocabulary {
         "llada-moe": #"'(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]++[\r\n]*|\s*[\r\n]|\s+(?!\S)|\s+"#,
     ]
 
+    /// The rebuilder of each `tokenizer.ggml.model` (llama.cpp's `llama_vocab::impl::load` maps the same names to
+    /// its vocabulary types).
+    static let models: [String: @Sendable (GGUFFile) throws -> HFTokenizer] = [
+        "gpt2": { try byteLevel($0) },
+        "llama": { try sentencePiece($0) },
+        "gemma4": { try GGUFGemma4Vocabulary.tokenizer($0) },
+    ]
+
     static func tokenizer(_ file: GGUFFile) throws -> HFTokenizer? {
         guard let model = try file.optionalString("tokenizer.ggml.model"), model != "none", model != "no_vocab" else { return nil }
-        switch model {
-        case "gpt2": return try byteLevel(file)
-        case "llama": return try sentencePiece(file)
-        default:
-            throw ModelFileError(file: file.path, "metadata key 'tokenizer.ggml.model' is '\(model)'; without 'tokenizer.huggingface.json' only 'gpt2' and 'llama' vocabularies are rebuilt")
+        guard let rebuild = models[model] else {
+            throw ModelFileError(file: file.path, "metadata key 'tokenizer.ggml.model' is '\(model)'; without 'tokenizer.huggingface.json' only \(models.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")) vocabularies are rebuilt")
         }
+        return try rebuild(file)
     }
 
-    private static func label(_ file: GGUFFile) -> String { "\(file.path) (metadata 'tokenizer.ggml.*')" }
+    static func label(_ file: GGUFFile) -> String { "\(file.path) (metadata 'tokenizer.ggml.*')" }
 
     /// Tokens and their types, checked to be of one length.
-    private static func tokensAndTypes(_ file: GGUFFile) throws -> (tokens: [String], types: [Int]) {
+    static func tokensAndTypes(_ file: GGUFFile) throws -> (tokens: [String], types: [Int]) {
         let tokens = try file.strings("tokenizer.ggml.tokens")
         let types = file.metadata["tokenizer.ggml.token_type"] == nil ? [] : try file.integers("tokenizer.ggml.token_type")
         guard types.isEmpty || types.count == tokens.count else {
@@ -45,7 +52,7 @@ enum GGUFVocabulary {
 
     /// `<bos>`/`<eos>` added around a sequence as `tokenizer.ggml.add_bos_token`/`add_eos_token` say (llama.cpp's
     /// defaults: BOS for "llama" vocabularies, nothing for "gpt2").
-    private static func postProcessor(_ file: GGUFFile, count: Int, addBOSByDefault: Bool) throws -> PostProcessor {
+    static func postProcessor(_ file: GGUFFile, count: Int, addBOSByDefault: Bool) throws -> PostProcessor {
         func id(_ key: String, _ flag: String, _ fallback: Bool) throws -> [TokenID] {
             guard try file.optionalBool(flag) ?? fallback, let id = try file.optionalInt(key) else { return [] }
             guard (0 ..< count).contains(id) else {
@@ -57,7 +64,7 @@ enum GGUFVocabulary {
                      after: try id("tokenizer.ggml.eos_token_id", "tokenizer.ggml.add_eos_token", false))
     }
 
-    private static func addedTokens(_ tokens: [String], _ types: [Int]) -> [HFTokenizer.AddedToken] {
+    static func addedTokens(_ tokens: [String], _ types: [Int]) -> [HFTokenizer.AddedToken] {
         tokens.indices.filter { types[$0] == 3 || types[$0] == 4 }.map {
             HFTokenizer.AddedToken(content: tokens[$0], id: $0, special: types[$0] == 3, normalized: false)
         }

@@ -15,6 +15,10 @@ struct BPEModel: Sendable {
     let fuseUnknown: Bool
     let byteFallback: Bool
     let ignoreMerges: Bool
+    /// A piece made only of newlines that is itself a token stays whole, as llama.cpp's BPE session does for the
+    /// `gemma4` vocabularies of GGUF files (`llm_tokenizer_bpe_session::tokenize`, llama.cpp pull request 21343:
+    /// Gemma's newline-run tokens are added tokens no merge reaches). Off for tokenizer.json.
+    var wholeNewlineRuns = false
 
     init(fields model: JSONFields, vocabulary: [ExactString: TokenID]) throws {
         self.vocabulary = vocabulary
@@ -64,6 +68,8 @@ struct BPEModel: Sendable {
     /// Token ids of one pre-tokenized piece, or nil for a scalar that has no id (no unk, no byte fallback).
     func tokenize(_ piece: String) -> [TokenID]? {
         if ignoreMerges, let id = vocabulary[ExactString(piece)] { return [id] }
+        if wholeNewlineRuns, !piece.isEmpty, piece.utf8.allSatisfy({ $0 == UInt8(ascii: "\n") }),
+           let id = vocabulary[ExactString(piece)] { return [id] }
         var symbols: [TokenID] = []
         var pendingUnknown = false  // an unk waiting to be fused with the next unknown scalar
         for scalar in piece.unicodeScalars {
