@@ -108,8 +108,9 @@ def check_tokenizer(folder, config, reader):
     added = {a["id"]: a for a in spec.get("added_tokens", [])}
     pieces.update({i: a["content"] for i, a in added.items()})
     tokens, types = field("tokenizer.ggml.tokens") or [], field("tokenizer.ggml.token_type") or []
-    if len(tokens) != config["vocab_size"] or len(types) != len(tokens):
-        problems.append(f"{len(tokens)} tokens and {len(types)} token types for a vocabulary of {config['vocab_size']}")
+    vocabulary = config.get("vocab_size") or config.get("text_config", {}).get("vocab_size")  # DiffusionGemma nests it
+    if len(tokens) != vocabulary or len(types) != len(tokens):
+        problems.append(f"{len(tokens)} tokens and {len(types)} token types for a vocabulary of {vocabulary}")
     for i, (token, kind) in enumerate(zip(tokens, types)):
         expected = pieces.get(i, f"[PAD{i}]")
         if token != expected:
