@@ -47,8 +47,8 @@ public struct SweepRunner {
     /// example past it stops the sweep with an `ExampleTimeout` (rows already written stay; rerun with a larger limit).
     public var exampleTimeout: Double?
     /// Examples run together, their forward calls served by one batched pass (nil: chosen from the canvas length,
-    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch, and samplers with a block
-    /// cache (`cache: prefix|dual`), run one at a time.
+    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch run one at a time, and so do
+    /// samplers with a block cache (`cache: prefix|dual`) on a model that cannot serve caches in batched passes.
     public var batchSize: Int? = nil
 
     public init(spec: ExperimentSpec, database: ResultsDatabase) {
@@ -120,8 +120,9 @@ public struct SweepRunner {
                 .filter { !done.contains(ExampleKey(runKey: key, exampleIndex: $0.0, repeatIndex: $0.1)) }
             let pendingCount = run.exampleCount - (doneCounts[key] ?? 0)
             let batch = min(batchSize ?? BatchSize.default(canvas: run.generationLength), pendingCount)
-            // A batched pass serves full passes only: runs with a block cache run one example at a time.
-            if batch > 1, !run.sampler.usesBlockCache, let model = folder.denoiser as? any BatchDenoiser {
+            // Runs with a block cache are batched only on a model that serves caches in batched passes.
+            if batch > 1, let model = folder.denoiser as? any BatchDenoiser,
+               !run.sampler.usesBlockCache || model is any BatchBlockCachingDenoiser {
                 try runBatched(run, examples: examples, batch: batch, model: model, folder: folder, tokenizer: tokenizer,
                                record: record)
                 continue
