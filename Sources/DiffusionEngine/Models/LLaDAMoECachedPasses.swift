@@ -97,9 +97,9 @@ extension LLaDAMoEModel: BatchBlockCachingDenoiser {
         try LLaDAMoEBlockCache(model: self, prefix: prefix, canvas: canvas, block: block, mode: mode)
     }
 
-    /// The passes' computed rows stacked in one forward pass (see `cachedPasses`), in activation buffers of this
-    /// call (a batching denoiser's passes take turns, but caches of different sequences may run alone meanwhile, in
-    /// their own buffers, so the model keeps none for them). Every item is checked before anything runs.
+    /// The passes' computed rows stacked in one forward pass (see `cachedPasses`), in the model's buffers for batched
+    /// cache passes (taken under a lock; a cache's pass alone uses the cache's own buffers, so caches of different
+    /// sequences may still run alone at the same time). Every item is checked before anything runs.
     public func blockPasses(_ items: [BlockPass]) throws -> [Logits] {
         var seen = Set<ObjectIdentifier>()
         let passes = try items.map { item -> CachedPass in
@@ -114,12 +114,9 @@ extension LLaDAMoEModel: BatchBlockCachingDenoiser {
         }
         guard !passes.isEmpty else { return [] }
         if passes.count == 1 { return [try passes[0].cache.run(passes[0])] }
-        let c = config
+        blockPassLock.lock()
+        defer { blockPassLock.unlock() }
         let rows = passes.reduce(0) { $0 + $1.computed.count }
-        let (qWidth, kvWidth) = (c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
-        let buffers = [rows * c.hiddenSize, rows * c.hiddenSize, rows * qWidth, rows * qWidth, rows * kvWidth, rows * kvWidth]
-            .map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }
-        defer { buffers.forEach { $0.deallocate() } }
-        return try cachedPasses(passes, buffers: buffers)
+        return try cachedPasses(passes, buffers: blockPassWorkspace.buffers(for: rows))
     }
 }
