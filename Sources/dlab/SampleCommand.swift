@@ -132,9 +132,10 @@ struct SampleCommand: ParsableCommand {
             }
             let examples = Array(index ..< index + count)
             let batch = min(self.batch ?? BatchSize.default(canvas: length), count)
-            // A batched pass serves full passes only: with a block cache, examples run one at a time.
+            // With a block cache, examples run together only on a model that serves caches in batched passes.
             let cached = parameters.contains { $0.hasPrefix("cache=") && $0 != "cache=none" }
-            if batch > 1, !visual, !cached, let model = folder.denoiser as? any BatchDenoiser {
+            if batch > 1, !visual, let model = folder.denoiser as? any BatchDenoiser,
+               !cached || model is any BatchBlockCachingDenoiser {
                 try BatchedExamples.run(examples, batch: batch, model: model, work: { i, slot in try one(i, slot) }, record: add)
             } else {
                 for i in examples { add(try one(i, nil)) }
