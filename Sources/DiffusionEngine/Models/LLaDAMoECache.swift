@@ -37,8 +37,9 @@ public final class LLaDAMoEBlockCache: BlockCache {
     let values: [UnsafeMutablePointer<Float>]  // per layer [T, KVH·hd]
     let cosines: [Float], sines: [Float]  // [T, rotaryDim/2]
     /// The activations of this cache's passes run alone: hidden, normed [T, d]; q, attended [T, H·hd]; fresh k, v
-    /// [T, KVH·hd]. A batched pass brings its own (`LLaDAMoEModel.cachedPasses`).
-    private let buffers: [UnsafeMutablePointer<Float>]
+    /// [T, KVH·hd]. Allocated at the first pass run alone: a cache whose passes are all batched never needs them
+    /// (a batched pass brings its own, `LLaDAMoEModel.blockPasses`).
+    private var buffers: [UnsafeMutablePointer<Float>] = []
 
     init(model: LLaDAMoEModel, prefix: [TokenID], canvas: [TokenID], block: Range<Int>, mode: CacheMode) throws {
         let c = model.config
@@ -56,7 +57,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
         }
         (self.model, self.mode, self.block, prefixCount) = (model, mode, block, prefix.count)
         computedPositions = mode == .dual ? block : block.lowerBound ..< canvas.count
-        let (q, kv) = (c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
+        let kv = c.keyValueHeadCount * c.headDim
         func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
             pointer.initialize(repeating: 0, count: max(count, 1))
@@ -64,7 +65,6 @@ public final class LLaDAMoEBlockCache: BlockCache {
         }
         keys = (0 ..< c.layerCount).map { _ in allocate(t * kv) }
         values = (0 ..< c.layerCount).map { _ in allocate(t * kv) }
-        buffers = [t * c.hiddenSize, t * c.hiddenSize, t * q, t * q, t * kv, t * kv].map(allocate)
         (cosines, sines) = model.rotary.tables(length: t)
     }
 
@@ -76,7 +76,13 @@ public final class LLaDAMoEBlockCache: BlockCache {
 
     /// One pass of this cache alone, in its own activation buffers.
     func run(_ pass: LLaDAMoEModel.CachedPass) throws -> Logits {
-        try model.cachedPasses([pass], buffers: buffers)[0]
+        if buffers.isEmpty {
+            let c = model.config
+            let (t, q, kv) = (tokens.count, c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
+            buffers = [t * c.hiddenSize, t * c.hiddenSize, t * q, t * q, t * kv, t * kv]
+                .map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }  // each written before it is read
+        }
+        return try model.cachedPasses([pass], buffers: buffers)[0]
     }
 
     /// The refresh pass: every position runs, the canvas rows come out.
