@@ -12,7 +12,7 @@ public final class BatchingDenoiser: @unchecked Sendable {
     public let model: any BatchDenoiser
     private let condition = NSCondition()
     private var live = 0
-    private var pending: [(ticket: Int, call: DenoiserCall)] = []
+    private var pending: [(ticket: Int, request: BatchRequest)] = []
     private var served: [Int: (result: Result<Logits, any Error>, share: Double)] = [:]
     private var nextTicket = 0
     /// Batched passes run, and calls served by them (their ratio is the mean batch).
@@ -40,12 +40,12 @@ public final class BatchingDenoiser: @unchecked Sendable {
 
     /// Submits one call and waits for its logits; `share` is this call's part of the pass time (pass seconds over
     /// the calls it carried).
-    func submit(_ call: DenoiserCall) -> (result: Result<Logits, any Error>, share: Double) {
+    func submit(_ request: BatchRequest) -> (result: Result<Logits, any Error>, share: Double) {
         condition.lock()
         defer { condition.unlock() }
         let ticket = nextTicket
         nextTicket += 1
-        pending.append((ticket, call))
+        pending.append((ticket, request))
         serveIfComplete()
         while served[ticket] == nil { condition.wait() }
         return served.removeValue(forKey: ticket)!  // present: the loop above waited for it
@@ -57,14 +57,32 @@ public final class BatchingDenoiser: @unchecked Sendable {
         let batch = pending
         pending = []
         let start = ContinuousClock.now
-        var results: [Result<Logits, any Error>]
+        // Plain calls in one batched pass, block-cache passes (refresh or cached) in another.
+        let calls = batch.compactMap { item -> (ticket: Int, call: DenoiserCall)? in
+            if case .call(let call) = item.request { return (item.ticket, call) }
+            return nil
+        }
+        let blocks = batch.compactMap { item -> (ticket: Int, pass: BlockPass)? in
+            if case .block(let pass) = item.request { return (item.ticket, pass) }
+            return nil
+        }
+        let results = Array(zip(calls.map(\.ticket), serve(calls.map(\.call)))) + zip(blocks.map(\.ticket), serve(blocks.map(\.pass)))
+        let share = seconds(since: start) / Double(batch.count)
+        for (ticket, result) in results { served[ticket] = (result, share) }
+        passes += 1
+        callsServed += batch.count
+        condition.broadcast()
+    }
+
+    /// Plain calls in one batched pass of the model.
+    private func serve(_ calls: [DenoiserCall]) -> [Result<Logits, any Error>] {
+        guard !calls.isEmpty else { return [] }
         do {
-            results = try model.logits(batch: batch.map(\.call)).map { .success($0) }
+            return try model.logits(batch: calls).map { .success($0) }
         } catch {
             // A bad call fails the whole pass: serve each alone, so that only its example gets the error.
-            results = batch.map { item in
+            return calls.map { call in
                 Result {
-                    let call = item.call
                     if let block = call.shadowBlock {
                         guard let shadowed = model.shadowBlock else { throw BatchShadowError() }
                         return .joiningShadow(try shadowed.logitsWithShadow(prefix: call.prefix, canvas: call.canvas, block: block))
@@ -73,11 +91,20 @@ public final class BatchingDenoiser: @unchecked Sendable {
                 }
             }
         }
-        let share = seconds(since: start) / Double(batch.count)
-        for (item, result) in zip(batch, results) { served[item.ticket] = (result, share) }
-        passes += 1
-        callsServed += batch.count
-        condition.broadcast()
+    }
+
+    /// Block-cache passes in one batched pass of the model (`BatchBlockCachingDenoiser`).
+    private func serve(_ passes: [BlockPass]) -> [Result<Logits, any Error>] {
+        guard !passes.isEmpty else { return [] }
+        guard let caching = model as? any BatchBlockCachingDenoiser else {
+            return passes.map { _ in .failure(BlockCacheError("\(String(describing: type(of: model))) cannot serve block caches in a batched pass")) }
+        }
+        do {
+            return try caching.blockPasses(passes).map { .success($0) }
+        } catch {
+            // As for plain calls: each alone, so that only the example whose pass is bad gets the error.
+            return passes.map { pass in Result { try caching.blockPasses([pass])[0] } }
+        }
     }
 }
 
@@ -108,8 +135,12 @@ public final class BatchSlot: Denoiser {
     }
 
     func submit(_ call: DenoiserCall) throws -> Logits {
+        try submit(.call(call))
+    }
+
+    func submit(_ request: BatchRequest) throws -> Logits {
         let start = ContinuousClock.now
-        let (result, share) = batcher.submit(call)
+        let (result, share) = batcher.submit(request)
         waitingSeconds += seconds(since: start)
         passShareSeconds += share
         return try result.get()
@@ -131,6 +162,12 @@ final class SlotShadowBlock: ShadowBlockModel {
         }
         return rows.splitShadow(canvasRows: canvas.count)
     }
+}
+
+/// What a running example asks of a batched pass: a plain forward call, or a pass of one of its block caches.
+enum BatchRequest {
+    case call(DenoiserCall)
+    case block(BlockPass)
 }
 
 struct BatchShadowError: Error, CustomStringConvertible {

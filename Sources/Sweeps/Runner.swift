@@ -47,8 +47,8 @@ public struct SweepRunner {
     /// example past it stops the sweep with an `ExampleTimeout` (rows already written stay; rerun with a larger limit).
     public var exampleTimeout: Double?
     /// Examples run together, their forward calls served by one batched pass (nil: chosen from the canvas length,
-    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch, and samplers with a block
-    /// cache (`cache: prefix|dual`), run one at a time.
+    /// see `BatchSize.default`; 1: one example at a time). Models that cannot batch run one at a time, and so do
+    /// samplers with a block cache (`cache: prefix|dual`) on a model that cannot serve caches in batched passes.
     public var batchSize: Int? = nil
     /// Lanes run at once, each a copy of the model on its own core with its own batched passes (`dlab sweep
     /// --lanes`; 1: one pass at a time). Copies share the mapped weight files; each holds its own activations.
@@ -124,8 +124,9 @@ public struct SweepRunner {
                 .flatMap { index in (0 ..< run.repeats).lazy.map { (index, $0) } }
                 .filter { !done.contains(ExampleKey(runKey: key, exampleIndex: $0.0, repeatIndex: $0.1)) }
             let pendingCount = run.exampleCount - (doneCounts[key] ?? 0)
-            // A batched pass serves full passes only: runs with a block cache run one example at a time per lane.
-            let batching = !run.sampler.usesBlockCache && folder.denoiser is any BatchDenoiser
+            // Runs with a block cache are batched only on a model that serves caches in batched passes.
+            let model = folder.denoiser as? any BatchDenoiser
+            let batching = model != nil && (!run.sampler.usesBlockCache || model is any BatchBlockCachingDenoiser)
             let wanted = batching ? batchSize ?? BatchSize.default(canvas: run.generationLength) : 1
             let laneCount = min(lanes, pendingCount)
             let batch = min(wanted, (pendingCount + laneCount - 1) / max(laneCount, 1))

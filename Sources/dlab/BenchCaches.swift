@@ -7,9 +7,12 @@ import Foundation
 /// each block, the median of a full pass (what every step costs uncached, and what the block's first, refreshing
 /// step costs cached) and of a cached pass over the block's computed positions; ratios against the full pass of the
 /// same run. Each time is given as the median thread CPU time (steady on a busy machine; the whole cost with one BLAS
-/// thread, which `--threads 1` gives) and the median wall time.
+/// thread, which `--threads 1` gives) and the median wall time. Then the same steps of 8 sequences stacked in one
+/// pass, as a batched sweep serves them (`LLaDAMoEModel.blockPasses`), uncached and cached.
 struct CacheBench {
     static let blockLength = 32
+    /// Sequences per batched pass in the batched timing (a sweep's default batch for a 32-position canvas is 8).
+    static let batchSequences = 8
 
     let repeats: Int
 
@@ -46,6 +49,32 @@ struct CacheBench {
         let n = Double(blocks)
         print(String(format: "  mean  %11.2f %21.2f %15.2f× %10.2f %15.2f×", sums.none / n * 1e3, sums.prefix / n * 1e3,
                      sums.none / sums.prefix, sums.dual / n * 1e3, sums.none / sums.dual))
+        try timeBatched(model, prompt: prompt, length: length, blocks: blocks)
+    }
+
+    /// Sequences stacked in one pass, as a batched sweep runs them: the same steps as above for `batchSequences`
+    /// sequences at once (block b of sequence b mod blocks), ms per sequence-step, uncached and cached.
+    private func timeBatched(_ model: LLaDAMoEModel, prompt: [TokenID], length: Int, blocks: Int) throws {
+        let count = Self.batchSequences
+        var generator = SeededGenerator(seed: 11)
+        let vocabulary = model.vocabularySize
+        let mask = model.config.maskTokenID ?? 0
+        let steps = (0 ..< count).map { s -> (canvas: [TokenID], block: Range<Int>) in
+            let b = s % blocks
+            var canvas = [TokenID](repeating: mask, count: length)
+            for p in 0 ..< b * Self.blockLength + Self.blockLength / 2 { canvas[p] = generator.nextInt(below: vocabulary) }
+            return (canvas, b * Self.blockLength ..< (b + 1) * Self.blockLength)
+        }
+        let calls = steps.map { DenoiserCall(prefix: prompt, canvas: $0.canvas, conditioning: nil) }
+        let none = try medians { _ = try model.logits(batch: calls) }.cpu / Double(count)
+        func cached(_ mode: CacheMode) throws -> Double {
+            let caches = try steps.map { try model.beginBlock(prefix: prompt, canvas: $0.canvas, block: $0.block, mode: mode).cache }
+            let passes = zip(caches, steps).map { BlockPass(cache: $0, canvas: $1.canvas) }
+            return try medians { _ = try model.blockPasses(passes) }.cpu / Double(count)
+        }
+        let (prefix, dual) = (try cached(.prefix), try cached(.dual))
+        print(String(format: "  ×%d batched, ms cpu per sequence-step: none %.2f, prefix %.2f (%.2f×), dual %.2f (%.2f×)",
+                     count, none * 1e3, prefix * 1e3, none / prefix, dual * 1e3, none / dual))
     }
 
     /// Median seconds of a cached pass (the cache filled once, outside the timing).

@@ -135,9 +135,10 @@ struct SampleCommand: ParsableCommand {
                 (correct, passes, seconds) = (correct + result.0, passes + result.1, seconds + result.2)
             }
             let examples = Array(index ..< index + count)
-            // A batched pass serves full passes only: with a block cache, examples run one at a time on each lane.
+            // With a block cache, examples run together only on a model that serves caches in batched passes.
             let cached = parameters.contains { $0.hasPrefix("cache=") && $0 != "cache=none" }
-            let batching = !visual && !cached && folder.denoiser is any BatchDenoiser
+            let model = folder.denoiser as? any BatchDenoiser
+            let batching = !visual && model != nil && (!cached || model is any BatchBlockCachingDenoiser)
             let laneCount = visual ? 1 : min(lanes ?? ModelLanes.default(threads: modelOptions.threads), count)
             let batch = min(batching ? self.batch ?? BatchSize.default(canvas: length) : 1, (count + laneCount - 1) / laneCount)
             if laneCount > 1 || batch > 1 {

@@ -4,8 +4,8 @@ import Testing
 @testable import Sweeps
 
 /// A sweep over the shipped tiny LLaDA-MoE stores each row's block cache mode and the positions its passes computed:
-/// the cached rows compute fewer positions per pass, count each cached pass in `nfe`, and run one example at a time
-/// (batch size 1) even where the uncached run is batched.
+/// the cached rows compute fewer positions per pass, count each cached pass in `nfe`, and run batched like the uncached
+/// run (their block caches served within batched passes).
 @Suite(.serialized) struct CacheColumnsTests {
     static let tinyLLaDA = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Experiments/models/tiny-llada-moe").path
@@ -37,7 +37,7 @@ import Testing
             for row in rows(mode) {
                 let plain = try #require(rows("none").first { $0.exampleIndex == row.exampleIndex })
                 let (cost, plainCost) = (try #require(row.positionsComputed), try #require(plain.positionsComputed))
-                #expect(row.nfe == 16 && row.batchSize == 1)
+                #expect(row.nfe == 16 && row.batchSize == plain.batchSize && row.batchSize == 3)
                 #expect(Double(cost) / Double(row.nfe) < Double(plainCost) / Double(plain.nfe), "\(mode): \(cost) positions in \(row.nfe) passes")
             }
         }

@@ -16,8 +16,7 @@ extension LLaDAMoEModel: BlockCachingDenoiser {
     public func beginBlock(prefix: [TokenID], canvas: [TokenID], block: Range<Int>, mode: CacheMode) throws
         -> (logits: Logits, cache: any BlockCache) {
         let cache = try LLaDAMoEBlockCache(model: self, prefix: prefix, canvas: canvas, block: block, mode: mode)
-        let logits = try cache.pass(computed: 0 ..< cache.tokens.count, outputRows: prefix.count ..< cache.tokens.count)
-        return (logits, cache)
+        return (try cache.run(cache.refreshPass), cache)
     }
 }
 
@@ -32,11 +31,15 @@ public final class LLaDAMoEBlockCache: BlockCache {
     let prefixCount: Int
     /// prefix + canvas as run by the last pass.
     private(set) var tokens: [TokenID]
-    private let keys: [UnsafeMutablePointer<Float>]  // per layer [T, KVH·hd]
-    private let values: [UnsafeMutablePointer<Float>]  // per layer [T, KVH·hd]
-    private let cosines: [Float], sines: [Float]  // [T, rotaryDim/2]
-    /// hidden, normed [T, d]; q, attended [T, H·hd]; fresh k, v [T, KVH·hd].
-    private let buffers: [UnsafeMutablePointer<Float>]
+    /// Whether the refresh pass has filled `keys` and `values` (a cached pass before it is refused).
+    private(set) var filled = false
+    let keys: [UnsafeMutablePointer<Float>]  // per layer [T, KVH·hd]
+    let values: [UnsafeMutablePointer<Float>]  // per layer [T, KVH·hd]
+    let cosines: [Float], sines: [Float]  // [T, rotaryDim/2]
+    /// The activations of this cache's passes run alone: hidden, normed [T, d]; q, attended [T, H·hd]; fresh k, v
+    /// [T, KVH·hd]. Allocated at the first pass run alone: a cache whose passes are all batched never needs them
+    /// (a batched pass brings its own, `LLaDAMoEModel.blockPasses`).
+    private var buffers: [UnsafeMutablePointer<Float>] = []
 
     init(model: LLaDAMoEModel, prefix: [TokenID], canvas: [TokenID], block: Range<Int>, mode: CacheMode) throws {
         let c = model.config
@@ -54,7 +57,7 @@ public final class LLaDAMoEBlockCache: BlockCache {
         }
         (self.model, self.mode, self.block, prefixCount) = (model, mode, block, prefix.count)
         computedPositions = mode == .dual ? block : block.lowerBound ..< canvas.count
-        let (q, kv) = (c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
+        let kv = c.keyValueHeadCount * c.headDim
         func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
             let pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
             pointer.initialize(repeating: 0, count: max(count, 1))
@@ -62,13 +65,35 @@ public final class LLaDAMoEBlockCache: BlockCache {
         }
         keys = (0 ..< c.layerCount).map { _ in allocate(t * kv) }
         values = (0 ..< c.layerCount).map { _ in allocate(t * kv) }
-        buffers = [t * c.hiddenSize, t * c.hiddenSize, t * q, t * q, t * kv, t * kv].map(allocate)
         (cosines, sines) = model.rotary.tables(length: t)
     }
 
     deinit { (keys + values + buffers).forEach { $0.deallocate() } }
 
     public func blockLogits(canvas: [TokenID]) throws -> Logits {
+        try run(try cachedPass(canvas: canvas))
+    }
+
+    /// One pass of this cache alone, in its own activation buffers.
+    func run(_ pass: LLaDAMoEModel.CachedPass) throws -> Logits {
+        if buffers.isEmpty {
+            let c = model.config
+            let (t, q, kv) = (tokens.count, c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
+            buffers = [t * c.hiddenSize, t * c.hiddenSize, t * q, t * q, t * kv, t * kv]
+                .map { UnsafeMutablePointer<Float>.allocate(capacity: max($0, 1)) }  // each written before it is read
+        }
+        return try model.cachedPasses([pass], buffers: buffers)[0]
+    }
+
+    /// The refresh pass: every position runs, the canvas rows come out.
+    var refreshPass: LLaDAMoEModel.CachedPass {
+        LLaDAMoEModel.CachedPass(cache: self, computed: 0 ..< tokens.count, outputRows: prefixCount ..< tokens.count)
+    }
+
+    /// Checks `canvas` against the tokens the cache was filled with and takes its computed positions: the pass over
+    /// them whose logits are the block's.
+    func cachedPass(canvas: [TokenID]) throws -> LLaDAMoEModel.CachedPass {
+        guard filled else { throw ModelInputError("a cached pass came before the block's refresh pass filled its cache") }
         guard canvas.count == tokens.count - prefixCount else {
             throw ModelInputError("a cached pass got a canvas of \(canvas.count) tokens; the block's cache holds \(tokens.count - prefixCount)")
         }
@@ -84,58 +109,11 @@ public final class LLaDAMoEBlockCache: BlockCache {
             }
         }
         let absolute = { (range: Range<Int>) in range.lowerBound + self.prefixCount ..< range.upperBound + self.prefixCount }
-        return try pass(computed: absolute(computedPositions), outputRows: absolute(block))
+        return LLaDAMoEModel.CachedPass(cache: self, computed: absolute(computedPositions), outputRows: absolute(block))
     }
 
-    /// Runs the rows `computed` of `tokens` (absolute positions) through every layer, storing their keys and values,
-    /// their queries attending to all T stored keys; returns the logits of `outputRows` ⊆ `computed`, [rows, V].
-    func pass(computed: Range<Int>, outputRows: Range<Int>) throws -> Logits {
-        let c = model.config
-        let (n, t, d) = (computed.count, tokens.count, c.hiddenSize)
-        let (qWidth, kvWidth) = (c.headCount * c.headDim, c.keyValueHeadCount * c.headDim)
-        let (hidden, normed, q, attended, k, v) = (buffers[0], buffers[1], buffers[2], buffers[3], buffers[4], buffers[5])
-        for (row, token) in tokens[computed].enumerated() {
-            model.embedding.expandRow(token, into: hidden + row * d)
-        }
-        let half = model.rotary.rotaryDim / 2
-        try cosines.withUnsafeBufferPointer { cosines in
-            try sines.withUnsafeBufferPointer { sines in
-                // The computed rows keep their absolute positions: their angles start at row computed.lowerBound.
-                let (cos, sin) = (cosines.baseAddress! + computed.lowerBound * half, sines.baseAddress! + computed.lowerBound * half)
-                for (index, layer) in model.layers.enumerated() {
-                    layer.projectQueryKeyValue(hidden, rows: n, config: c, normed: normed, q: q, k: k, v: v)
-                    model.rotary.apply(q, length: n, heads: c.headCount, cos: cos, sin: sin)
-                    model.rotary.apply(k, length: n, heads: c.keyValueHeadCount, cos: cos, sin: sin)
-                    (keys[index] + computed.lowerBound * kvWidth).update(from: k, count: n * kvWidth)
-                    (values[index] + computed.lowerBound * kvWidth).update(from: v, count: n * kvWidth)
-                    let shape = Attention.Shape(queries: n, keys: t, heads: c.headCount, keyValueHeads: c.keyValueHeadCount,
-                                                headDim: c.headDim)
-                    TiledAttention.forward(q: q, k: keys[index], v: values[index], shape: shape, scale: 1 / Float(c.headDim).squareRoot(),
-                                           out: attended, threads: MatMul.attentionThreads)
-                    MatMul.linear(attended, rows: n, inner: qWidth, weight: layer.output, outer: d, into: hidden, accumulate: true)
-                    LLaDAMoELayer.addBias(layer.outputBias, to: hidden, rows: n)
-                    RMSNorm.apply(hidden, rows: n, width: d, weight: layer.postAttentionNorm.pointer, eps: c.rmsNormEps, into: normed)
-                    if let mixture = layer.mixture {
-                        mixture.forward(normed, rows: n, into: attended)  // `attended` reused as the MoE output [n, d]
-                        for i in 0 ..< n * d { hidden[i] += attended[i] }
-                    } else if let dense = layer.dense {
-                        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * n * dense.hidden)
-                        defer { scratch.deallocate() }
-                        dense.forward(normed, rows: n, into: hidden, scratch: scratch, accumulate: true)
-                    }
-                    try FiniteCheck.activations(hidden, rows: n, width: d, layer: index)
-                }
-            }
-        }
-        // Final norm and head over the output rows only (RMSNorm is per row).
-        let rows = outputRows.count
-        RMSNorm.apply(hidden + (outputRows.lowerBound - computed.lowerBound) * d, rows: rows, width: d,
-                      weight: model.finalNorm.pointer, eps: c.rmsNormEps, into: normed)
-        var logits = [Float](repeating: 0, count: rows * c.vocabularySize)
-        logits.withUnsafeMutableBufferPointer { out in
-            MatMul.linear(normed, rows: rows, inner: d, weight: model.head, outer: c.vocabularySize, into: out.baseAddress!)
-        }
-        try FiniteCheck.logits(logits, vocabularySize: c.vocabularySize, firstRow: outputRows.lowerBound - prefixCount)
-        return Logits(rows: rows, vocabularySize: c.vocabularySize, values: logits)
+    /// Called by a pass that wrote every position's keys and values.
+    func markFilled() {
+        filled = true
     }
 }

@@ -1,4 +1,5 @@
 import DiffusionCore
+import Foundation
 
 /// LLaDA-MoE: a masked-diffusion MoE transformer with bidirectional attention.
 /// Port of inclusionAI's `modeling_lladamoe.py` (copy in ZHZisZZ/dllm, `dllm/pipelines/llada/models/`) and of
@@ -14,6 +15,11 @@ public final class LLaDAMoEModel: Denoiser {
     let head: StoredMatrix  // [V, d]
     let rotary: RotaryEmbedding
     private let workspace: Workspace
+    /// Activation buffers of batched block-cache passes (`blockPasses`, LLaDAMoECachedPasses.swift), used under
+    /// `blockPassLock`: a batching denoiser's passes come one at a time, and reusing the buffers spares each pass
+    /// fresh pages.
+    let blockPassWorkspace: Workspace
+    let blockPassLock = NSLock()
     /// The source of every weight above (each tensor and matrix also keeps its own bytes alive).
     private let weights: any WeightSource
 
@@ -32,6 +38,8 @@ public final class LLaDAMoEModel: Denoiser {
             // hidden, normed, q, k, v, attention out, scores of one query block [min(T, block), T]
             [t * c.hiddenSize, t * c.hiddenSize, t * q, t * kv, t * kv, t * q, min(t, Attention.queryBlock) * t]
         }
+        // hidden, normed [N, d]; q, attended [N, H·hd]; k, v [N, KVH·hd] for N stacked rows
+        blockPassWorkspace = Workspace { n in [n * c.hiddenSize, n * c.hiddenSize, n * q, n * q, n * kv, n * kv] }
     }
 
     // MARK: Denoiser
