@@ -93,20 +93,22 @@ public enum BatchedExamples {
 }
 
 extension SweepRunner {
-    /// The examples of one run on `lanes` (one model each), batched within each lane (see `BatchedExamples`).
+    /// Examples (of one or several runs of the same model) on `lanes` (one model each), batched within each lane
+    /// (see `BatchedExamples`).
     func runConcurrently(
-        _ run: Run, examples: some Sequence<(Int, Int)>, lanes: [any Denoiser], batch: Int, folder: ModelFolder,
-        tokenizer: HFTokenizer, record: (ExampleResult) throws -> Void
+        _ examples: some Sequence<(Run, Int, Int)>, lanes: [any Denoiser], batch: Int, folder: ModelFolder,
+        tokenizer: HFTokenizer, record: (ExampleResult, Run) throws -> Void
     ) throws {
         let laneCount = lanes.count
         try BatchedExamples.run(examples, lanes: lanes, batch: batch, work: { example, denoiser in
+            let (run, index, repeatIndex) = example
             do {
-                var result = try generate(run, index: example.0, repeatIndex: example.1, folder: folder, tokenizer: tokenizer,
+                var result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer,
                                           denoiser: denoiser, batchSize: denoiser is BatchSlot ? batch : 1)
                 result.lanes = laneCount
-                return result
+                return (result, run)
             } catch {
-                throw RunError(run: run, exampleIndex: example.0, underlying: error)
+                throw RunError(run: run, exampleIndex: index, underlying: error)
             }
         }, record: record)
     }

@@ -101,55 +101,78 @@ public struct SweepRunner {
         var laneCopies: [URL: [any Denoiser]] = [:]  // the models of lanes after the first, loaded once per folder
         let start = ContinuousClock.now
         progress(state)
-        for run in runs {
-            defer { state.runsDone += 1 }
-            guard run.exampleCount > (doneCounts[run.key] ?? 0) else { continue }
+        var remaining: [String: Int] = [:]  // examples still to write per run key, to count the runs done
+        for run in runs { remaining[run.key] = run.exampleCount - (doneCounts[run.key] ?? 0) }
+        state.runsDone = runs.count(where: { remaining[$0.key] ?? 0 <= 0 })
+        func record(_ result: ExampleResult, of run: Run) throws {
+            try database.insert(result)
+            scoreSum += result.score
+            state.examplesDone += 1
+            state.workDone = saturatingSum(state.workDone, run.steps)
+            state.runningAccuracy = scoreSum / Double(state.examplesDone)
             state.currentRun = "\(run.task.task.name) · \(run.sampler.label) · \(run.budgetText)"
-            let folder = try folders[run.model.folder] ?? ModelFolder(run.model.folder)
-            guard let tokenizer = folder.tokenizer else {
-                throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
-            }
-            func record(_ result: ExampleResult) throws {
-                try database.insert(result)
-                scoreSum += result.score
-                state.examplesDone += 1
-                state.workDone = saturatingSum(state.workDone, run.steps)
-                state.runningAccuracy = scoreSum / Double(state.examplesDone)
-                state.secondsElapsed = seconds(since: start)
-                progress(state)
-            }
+            remaining[run.key, default: 1] -= 1
+            if remaining[run.key] == 0 { state.runsDone += 1 }
+            state.secondsElapsed = seconds(since: start)
+            progress(state)
+        }
+        for segment in try segments(of: runs, folders: &folders) {
+            let (folder, tokenizer) = (segment.folder, segment.tokenizer)
             // Walked lazily, never listed: a run of a billion examples starts at once.
-            let key = run.key
-            let examples = (0 ..< run.task.examples).lazy
-                .flatMap { index in (0 ..< run.repeats).lazy.map { (index, $0) } }
-                .filter { !done.contains(ExampleKey(runKey: key, exampleIndex: $0.0, repeatIndex: $0.1)) }
-            let pendingCount = run.exampleCount - (doneCounts[key] ?? 0)
-            // Runs with a block cache are batched only on a model that serves caches in batched passes.
-            let model = folder.denoiser as? any BatchDenoiser
-            let batching = model != nil && (!run.sampler.usesBlockCache || model is any BatchBlockCachingDenoiser)
-            let wanted = batching ? batchSize ?? BatchSize.default(canvas: run.generationLength) : 1
+            let examples = segment.runs.lazy.flatMap { run in
+                let key = run.key
+                return (0 ..< run.task.examples).lazy
+                    .flatMap { index in (0 ..< run.repeats).lazy.map { (run, index, $0) } }
+                    .filter { !done.contains(ExampleKey(runKey: key, exampleIndex: $0.1, repeatIndex: $0.2)) }
+            }
+            let pendingCount = segment.runs.reduce(0) { saturatingSum($0, remaining[$1.key] ?? 0) }
+            guard pendingCount > 0 else { continue }
+            let wanted = segment.batching ? batchSize ?? BatchSize.default(canvas: segment.runs[0].generationLength) : 1
             let laneCount = min(lanes, pendingCount)
             let batch = min(wanted, (pendingCount + laneCount - 1) / max(laneCount, 1))
             if laneCount > 1 || batch > 1 {
                 let copies = try laneModels(of: folder, count: laneCount, loaded: &laneCopies)
-                try runConcurrently(run, examples: examples, lanes: copies, batch: batch, folder: folder,
-                                    tokenizer: tokenizer, record: record)
+                try runConcurrently(examples, lanes: copies, batch: batch, folder: folder, tokenizer: tokenizer, record: record)
                 continue
             }
-            for (index, repeatIndex) in examples {
+            for (run, index, repeatIndex) in examples {
                 let result: ExampleResult
                 do {
                     result = try generate(run, index: index, repeatIndex: repeatIndex, folder: folder, tokenizer: tokenizer)
                 } catch {
                     throw RunError(run: run, exampleIndex: index, underlying: error)
                 }
-                try record(result)
+                try record(result, of: run)
             }
         }
         state.secondsElapsed = seconds(since: start)
         progress(state)
         return SweepSummary(runs: runs.count, examplesWritten: state.examplesDone, examplesSkipped: skipped,
                             seconds: state.secondsElapsed, notApplicable: notApplicable)
+    }
+
+    /// Consecutive runs whose examples can share batched passes: the same model, canvas length and batching (a
+    /// block cache on a model that cannot batch it runs one at a time). A segment's examples form one stream, so
+    /// the lanes and batches stay full across the runs of a grid instead of draining at the end of each run.
+    func segments(of runs: [Run], folders: inout [URL: ModelFolder]) throws -> [RunSegment] {
+        var segments: [RunSegment] = []
+        for run in runs {
+            let folder = try folders[run.model.folder] ?? ModelFolder(run.model.folder)
+            folders[run.model.folder] = folder
+            // Runs with a block cache are batched only on a model that serves caches in batched passes.
+            let model = folder.denoiser as? any BatchDenoiser
+            let batching = model != nil && (!run.sampler.usesBlockCache || model is any BatchBlockCachingDenoiser)
+            if let last = segments.last, last.folder.url == folder.url, last.batching == batching,
+               last.runs[0].generationLength == run.generationLength {
+                segments[segments.count - 1].runs.append(run)
+                continue
+            }
+            guard let tokenizer = folder.tokenizer else {
+                throw SamplerSeamError("\(run.model.folder.path): the model has no tokenizer.json")
+            }
+            segments.append(RunSegment(runs: [run], folder: folder, tokenizer: tokenizer, batching: batching))
+        }
+        return segments
     }
 
     /// `count` models of `folder` for concurrent lanes, the copies loaded once per folder (see `ModelLanes`).
@@ -218,6 +241,15 @@ public struct SweepRunner {
         }
         return result
     }
+}
+
+/// Consecutive runs of a sweep served as one stream of examples (see `SweepRunner.segments`).
+struct RunSegment {
+    var runs: [Run]
+    let folder: ModelFolder
+    let tokenizer: HFTokenizer
+    /// Whether its examples share batched passes.
+    let batching: Bool
 }
 
 /// An example that could not be generated, named by its run and index.

@@ -57,7 +57,8 @@ import Testing
                          try Int?.fetchAll(db, sql: "SELECT DISTINCT lanes FROM examples ORDER BY 1"))
                     }
                     #expect(sizes.allSatisfy { $0 <= batch }, "\(name)")
-                    if lanes == 1 { #expect(sizes.contains(min(batch, 5)), "\(name)") }
+                    // Consecutive runs of the model and canvas share passes: batches of at least one run's examples.
+                    if lanes == 1 { #expect((sizes.max() ?? 0) >= min(batch, 5), "\(name): batch sizes \(sizes)") }
                     // Every run has more examples than lanes, so each row ran on all of them.
                     #expect(laneCounts == (lanes == 1 && batch == 1 ? [nil] : [lanes]), "\(name): lanes \(laneCounts)")
                 }
