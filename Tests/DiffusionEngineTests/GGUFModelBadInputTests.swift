@@ -7,41 +7,14 @@ import Testing
 @Suite struct GGUFModelBadInputTests {
     /// A good Q8_0 file of the tiny model, rewritten with `edit` applied to its metadata and `drop` tensors left out.
     func rewritten(
-        metadata edit: (inout [(key: String, value: GGUFValue)]) -> Void = { _ in },
-        drop: Set<String> = [], reshape: [String: [Int]] = [:]
+        metadata edit: GGUFRewrite.MetadataEdit = { _ in }, drop: Set<String> = [], reshape: [String: [Int]] = [:]
     ) throws -> URL {
-        let good = GGUFModelTests.temporaryFile("good.gguf")
-        defer { try? FileManager.default.removeItem(at: good) }
-        try ModelQuantizer.quantize(folder: GGUFModelTests.tinyFolder, type: .q8_0, output: good)
-        let file = try GGUFFile(path: good.path)
-        var entries = file.metadataKeys.map { (key: $0, value: file.metadata[$0]!) }
-        edit(&entries)
-        var writer = GGUFWriter()
-        for entry in entries { writer.set(entry.key, entry.value) }
-        for name in file.tensorNames where !drop.contains(name) {
-            let info = try file.tensor(name)
-            let bytes = Data(bytes: info.bytes, count: info.byteCount)
-            try writer.add(name, type: info.type, shape: reshape[name] ?? info.shape, bytes: bytes)
-        }
-        let url = GGUFModelTests.temporaryFile("broken.gguf")
-        try writer.write(to: url)
-        return url
+        try GGUFRewrite.rewritten(GGUFModelTests.tinyFolder, name: "broken.gguf", metadata: edit, drop: drop, reshape: reshape)
     }
 
-    /// The error of loading `url` as a model; it must name the file.
-    func loadError(_ url: URL) throws -> String {
-        defer { try? FileManager.default.removeItem(at: url) }
-        let error = try #require(throws: ModelFileError.self) { try ModelFolder(url) }
-        #expect(error.file.hasPrefix(url.path))
-        return error.message
-    }
+    func loadError(_ url: URL) throws -> String { try GGUFRewrite.loadError(url) }
 
-    func setting(_ key: String, _ value: GGUFValue?) -> (inout [(key: String, value: GGUFValue)]) -> Void {
-        { entries in
-            entries.removeAll { $0.key == key }
-            if let value { entries.append((key, value)) }
-        }
-    }
+    func setting(_ key: String, _ value: GGUFValue?) -> GGUFRewrite.MetadataEdit { GGUFRewrite.setting(key, value) }
 
     @Test func theUnbrokenRewriteLoads() throws {
         let url = try rewritten()
