@@ -27,36 +27,24 @@ public enum ModelLanes {
     }
 }
 
-/// Runs examples on `batch` threads, each running unchanged sampler code on its own `BatchSlot`, their forward
-/// calls served together by a `BatchingDenoiser`. Finished examples are handed to the calling thread, which records
-/// them (database row, progress, totals) as they come; the first failure stops the threads from starting new
-/// examples and is thrown once all have stopped.
+/// Runs examples on threads, each running unchanged sampler code, batched per lane: finished examples are handed to
+/// the calling thread, which records them (database row, progress, totals) as they come; the first failure stops
+/// the threads from starting new examples and is thrown once all have stopped.
 public enum BatchedExamples {
-    public static func run<Items: Sequence, Output>(
-        _ items: Items, batch: Int, model: any BatchDenoiser,
-        work: @escaping (Items.Element, BatchSlot) throws -> Output, record: (Output) throws -> Void
-    ) throws {
-        try run(items, lanes: [model], batch: batch, slotsAlways: true, work: { item, denoiser in
-            // A lane with a batch of more than one hands its threads `BatchSlot`s.
-            guard let slot = denoiser as? BatchSlot else { throw BatchShadowError(description: "a batched example got no batch slot") }
-            return try work(item, slot)
-        }, record: record)
-    }
-
     /// Runs examples on several lanes at once, each lane a model of its own (one forward pass at a time per
     /// model) on its own core: a lane whose model batches runs `batch` examples whose calls its own
     /// `BatchingDenoiser` serves together (`work` gets their `BatchSlot`s); any other lane runs one example at a
     /// time on the model itself. Examples are handed out one by one to whichever thread is free, so the lanes
-    /// share the work whatever its cost. `slotsAlways`: a batching model's lane hands out slots even at a batch of 1.
+    /// share the work whatever its cost.
     public static func run<Items: Sequence, Output>(
-        _ items: Items, lanes: [any Denoiser], batch: Int, slotsAlways: Bool = false,
+        _ items: Items, lanes: [any Denoiser], batch: Int,
         work: @escaping (Items.Element, any Denoiser) throws -> Output, record: (Output) throws -> Void
     ) throws {
         var threads: [(denoiser: () -> any Denoiser, batcher: BatchingDenoiser?)] = []
         for model in lanes {
-            if batch > 1 || slotsAlways, let batching = model as? any BatchDenoiser {
+            if batch > 1, let batching = model as? any BatchDenoiser {
                 let batcher = BatchingDenoiser(batching)
-                threads += Array(repeating: ({ BatchSlot(batcher) }, batcher), count: max(batch, 1))
+                threads += Array(repeating: ({ BatchSlot(batcher) }, batcher), count: batch)
             } else {
                 threads.append(({ model }, nil))
             }
