@@ -14,25 +14,6 @@ import Testing
             .appendingPathComponent("Experiments/models/tiny-diffusiongemma")
     }
 
-    /// The Hugging Face weights as each comes back from the type the quantizer gives it.
-    final class RoundTrip: WeightSource {
-        let store: WeightStore
-        let type: GGMLType
-
-        init(folder: URL, type: GGMLType) throws {
-            store = try WeightStore(folder: folder)
-            self.type = type
-        }
-
-        func tensor(_ name: String, shape: [Int]) throws -> FloatTensor {
-            let original = try store.tensor(name, shape: shape)
-            let mapped = try #require(DiffusionGemmaGGUF.ggufName(name), "no GGUF name for \(name)")
-            let tensorType = ModelQuantizer.tensorType(mapped.name, shape: shape, requested: type)
-            let bytes = GGUFQuantizeTests.quantize(Array(original.values), tensorType)
-            return FloatTensor(shape: shape, values: GGUFQuantizeTests.dequantize(bytes, tensorType, count: original.count))
-        }
-    }
-
     /// Decoder logits of `model` over `prompt` and `canvas`, without and with self-conditioning (from its own
     /// first logits, so both models see the same signal only if they agree).
     static func logits(_ model: DiffusionGemmaModel, prompt: [TokenID], canvas: [TokenID], conditioning: Conditioning?) throws -> [Float] {
@@ -62,7 +43,7 @@ import Testing
         var described = config
         described.imageTokenID = nil  // the vision tower's placeholder: llama.cpp's text-only file has no key for it
         #expect(model.config == described, "the GGUF metadata must give back the config")
-        let reference = try DiffusionGemmaModel(config: config, weights: try RoundTrip(folder: folder, type: type))
+        let reference = try DiffusionGemmaModel(config: config, weights: try QuantizedRoundTrip(folder: folder, type: type, ggufName: DiffusionGemmaGGUF.ggufName))
         let f32 = try DiffusionGemmaModel(config: config, weights: try WeightStore(folder: folder))
         let first = try logits(model, prompt: prompt, canvas: canvas, conditioning: nil)
         let expected = try logits(reference, prompt: prompt, canvas: canvas, conditioning: nil)

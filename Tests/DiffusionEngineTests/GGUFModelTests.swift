@@ -16,25 +16,6 @@ import Testing
     /// An addition prompt and a masked canvas (tokens of the tiny model's character vocabulary).
     static let tokens: [TokenID] = [20, 12, 16, 10, 9, 4, 8, 17, 15, 15, 18, 1, 1, 1, 1, 1]
 
-    /// The Hugging Face weights as each comes back from the type the quantizer gives it.
-    final class RoundTrip: WeightSource {
-        let store: WeightStore
-        let type: GGMLType
-
-        init(folder: URL, type: GGMLType) throws {
-            store = try WeightStore(folder: folder)
-            self.type = type
-        }
-
-        func tensor(_ name: String, shape: [Int]) throws -> FloatTensor {
-            let original = try store.tensor(name, shape: shape)
-            let mapped = try #require(LLaDAMoEGGUF.ggufName(name))
-            let tensorType = ModelQuantizer.tensorType(mapped.name, shape: shape, requested: type)
-            let bytes = GGUFQuantizeTests.quantize(Array(original.values), tensorType)
-            return FloatTensor(shape: shape, values: GGUFQuantizeTests.dequantize(bytes, tensorType, count: original.count))
-        }
-    }
-
     static func temporaryFile(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("dlab-\(UUID().uuidString)-\(name)")
     }
@@ -55,7 +36,7 @@ import Testing
         var described = config
         described.denseHidden = nil  // unused without dense layers, and llama.cpp's llada-moe has no key for it
         #expect(model.config == described, "the GGUF metadata must give back the config")
-        let reference = try LLaDAMoEModel(config: config, weights: try RoundTrip(folder: folder, type: type))
+        let reference = try LLaDAMoEModel(config: config, weights: try QuantizedRoundTrip(folder: folder, type: type, ggufName: LLaDAMoEGGUF.ggufName))
         let f32 = try LLaDAMoEModel(config: config, weights: try WeightStore(folder: folder))
         let ours = try model.forward(tokens: tokens).values
         let expected = try reference.forward(tokens: tokens).values
